@@ -1,0 +1,15 @@
+/* The subcommands of itnctl.  Each area adds its entry point here and a row
+ * to the table in itnctl.c; each lives in its own cmd-AREA.c file. */
+#pragma once
+
+/* Every command gets argv starting at its own name (argv[0] = "name"),
+ * returns the process exit status, and reports failure with cli_fail(). */
+typedef int (*CliCommandFunc)(int argc, char **argv);
+
+typedef struct {
+	const char *name;
+	CliCommandFunc run;
+	const char *summary;
+} CliCommand;
+
+int cli_cmd_name(int argc, char **argv);

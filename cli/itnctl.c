@@ -1,0 +1,63 @@
+/* itnctl: the one command-line tool for people and scripts.  This file only
+ * dispatches to the subcommands; each lives in cmd-AREA.c. */
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli-commands.h"
+#include "cli-output.h"
+
+static const CliCommand commands[] = {
+	{ "name", cli_cmd_name, "validate, normalize and generate iSCSI names" },
+};
+
+static void print_help(FILE *f)
+{
+	fprintf(f, "usage: itnctl [--json] COMMAND [ARGS...]\n\n"
+		   "iSCSI names, discovery, I/O, sessions, targets and iSNS from one tool.\n"
+		   "Portals and LUNs are addressed by iSCSI URLs:\n"
+		   "  iscsi://[user[%%secret]@]host[:port]/target-iqn/lun\n\n"
+		   "Commands:\n");
+	for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\nOptions:\n"
+		   "  --json     print machine-readable JSON instead of tables\n"
+		   "  --help     show this help (or COMMAND --help for a command's)\n"
+		   "  --version  print the version\n\n"
+		   "Exit status: 0 success, 1 failure (one-line reason on stderr), 2 usage error.\n");
+}
+
+int main(int argc, char **argv)
+{
+	setlocale(LC_ALL, "");
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--json") == 0) {
+			cli_json = TRUE;
+		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			print_help(stdout);
+			return CLI_EXIT_OK;
+		} else if (strcmp(argv[i], "--version") == 0) {
+			printf("itnctl (itnexus) %s\n", PACKAGE_VERSION);
+			return CLI_EXIT_OK;
+		} else {
+			return cli_usage("itnctl [--json] COMMAND [ARGS...]", "unknown option '%s'", argv[i]);
+		}
+	}
+	if (i >= argc) {
+		print_help(stderr);
+		return CLI_EXIT_USAGE;
+	}
+	for (size_t c = 0; c < G_N_ELEMENTS(commands); c++) {
+		if (strcmp(argv[i], commands[c].name) == 0) {
+			/* --json may also follow the command words. */
+			for (int k = i + 1; k < argc; k++)
+				if (strcmp(argv[k], "--json") == 0)
+					cli_json = TRUE;
+			return commands[c].run(argc - i, argv + i);
+		}
+	}
+	return cli_usage("itnctl --help", "unknown command '%s'", argv[i]);
+}
