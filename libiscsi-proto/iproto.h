@@ -1,0 +1,5 @@
+/* libiscsi-proto umbrella header: what both ends of an iSCSI connection
+ * share.  Each owner adds one line per public header. */
+#pragma once
+#include "libiscsi-proto/iproto-bytes.h"
+#include "libiscsi-proto/iproto-error.h"
