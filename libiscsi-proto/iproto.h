@@ -3,3 +3,5 @@
 #pragma once
 #include "libiscsi-proto/iproto-bytes.h"
 #include "libiscsi-proto/iproto-error.h"
+#include "libiscsi-proto/iproto-sense.h"
+#include "libiscsi-proto/iproto-cdb.h"
