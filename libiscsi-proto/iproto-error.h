@@ -33,6 +33,7 @@ typedef enum {
 	IPROTO_ERROR_KEY_UNKNOWN,
 	IPROTO_ERROR_KEY_VALUE,
 	IPROTO_ERROR_NEGOTIATION,
+	IPROTO_ERROR_KEY_MISSING,        /* a required key is absent: login status 0x0207 */
 
 	/* CHAP (RFC 7143 sec. 12.1.3, RFC 1994) */
 	IPROTO_ERROR_AUTH = 200,

@@ -12,3 +12,8 @@
 #include "libiscsi-proto/iproto-recv.h"
 #include "libiscsi-proto/iproto-login.h"
 #include "libiscsi-proto/iproto-sna.h"
+#include "libiscsi-proto/iproto-text.h"
+#include "libiscsi-proto/iproto-text-values.h"
+#include "libiscsi-proto/iproto-keys.h"
+#include "libiscsi-proto/iproto-negotiate.h"
+#include "libiscsi-proto/iproto-chap.h"
