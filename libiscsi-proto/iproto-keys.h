@@ -18,7 +18,7 @@ typedef enum {
 	IPROTO_KEY_CHAP_N,
 	IPROTO_KEY_CHAP_R,
 	IPROTO_KEY_SRP_U,
-	IPROTO_KEY_SRP_N,
+	IPROTO_KEY_TARGET_AUTH,
 	IPROTO_KEY_SRP_G,
 	IPROTO_KEY_SRP_S,
 	IPROTO_KEY_SRP_A,
@@ -127,7 +127,8 @@ const IProtoKeyDef *iproto_key_lookup(const char *name);
 const IProtoKeyDef *iproto_key_get(IProtoKeyId id);
 /* X-<reversed domain> or X#<IANA name> (sec. 6.1, 13.22). */
 gboolean iproto_key_is_extension(const char *name);
-/* key-name syntax of sec. 6.1: 1..63 of letters, digits, '.', '-', '+', '@', '_'. */
+/* key-name syntax of sec. 6.1: 1..63 of letters, digits, '.', '-', '+', '@', '_'
+ * (and '#', which the X# extension keys of sec. 13.22 need). */
 gboolean iproto_key_name_valid(const char *name, gsize len);
 /* The longest value the key accepts (255, or 8192 for large-binary-values). */
 gsize iproto_key_value_max(const IProtoKeyDef *def);
