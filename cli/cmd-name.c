@@ -44,14 +44,15 @@ typedef struct {
 	const char *domain, *date, *suffix;
 } NameArgs;
 
-static int parse_args(int argc, char **argv, gboolean want_arg, gboolean options, NameArgs *a)
+static int parse_args(int argc, char **argv, gboolean want_arg, gboolean lenient_ok,
+		      gboolean options, NameArgs *a)
 {
 	for (int i = 2; i < argc; i++) {
 		const char *s = argv[i];
 		const char **value = NULL;
 		if (strcmp(s, "--json") == 0)
 			continue;
-		if (strcmp(s, "--lenient") == 0 && want_arg && !options) {
+		if (strcmp(s, "--lenient") == 0 && lenient_ok) {
 			a->lenient = TRUE;
 			continue;
 		}
@@ -200,13 +201,13 @@ static int cmd_url(const NameArgs *a)
 /* The subcommands, as a table. */
 static const struct {
 	const char *name;
-	gboolean want_arg, options;
+	gboolean want_arg, lenient_ok, options;
 	int (*run)(const NameArgs *a);
 } subcommands[] = {
-	{ "validate", TRUE, FALSE, cmd_validate },
-	{ "normalize", TRUE, FALSE, cmd_normalize },
-	{ "generate", FALSE, TRUE, cmd_generate },
-	{ "url", TRUE, FALSE, cmd_url },
+	{ "validate", TRUE, TRUE, FALSE, cmd_validate },
+	{ "normalize", TRUE, TRUE, FALSE, cmd_normalize },
+	{ "generate", FALSE, FALSE, TRUE, cmd_generate },
+	{ "url", TRUE, FALSE, FALSE, cmd_url },
 };
 
 int cli_cmd_name(int argc, char **argv)
@@ -234,7 +235,8 @@ int cli_cmd_name(int argc, char **argv)
 		if (strcmp(argv[1], subcommands[s].name) != 0)
 			continue;
 		NameArgs a = { 0 };
-		int rc = parse_args(argc, argv, subcommands[s].want_arg, subcommands[s].options, &a);
+		int rc = parse_args(argc, argv, subcommands[s].want_arg, subcommands[s].lenient_ok,
+				    subcommands[s].options, &a);
 		if (rc != CLI_EXIT_OK)
 			return rc;
 		return subcommands[s].run(&a);
