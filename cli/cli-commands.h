@@ -13,3 +13,9 @@ typedef struct {
 } CliCommand;
 
 int cli_cmd_name(int argc, char **argv);
+/* initiator: cmd-discover.c, cmd-io.c, cmd-perf.c, cmd-session.c */
+int cli_cmd_discover(int argc, char **argv);
+int cli_cmd_inquiry(int argc, char **argv);
+int cli_cmd_readcap(int argc, char **argv);
+int cli_cmd_read(int argc, char **argv);
+int cli_cmd_write(int argc, char **argv);

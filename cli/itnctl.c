@@ -11,6 +11,11 @@
 
 static const CliCommand commands[] = {
 	{ "name", cli_cmd_name, "validate, normalize and generate iSCSI names" },
+	{ "discover", cli_cmd_discover, "list the targets a portal serves (SendTargets)" },
+	{ "inquiry", cli_cmd_inquiry, "show INQUIRY data of a LUN (or of every LUN)" },
+	{ "readcap", cli_cmd_readcap, "show the capacity of a LUN" },
+	{ "read", cli_cmd_read, "read bytes of a LUN to stdout" },
+	{ "write", cli_cmd_write, "write stdin to a LUN" },
 };
 
 static void print_help(FILE *f)

@@ -1,0 +1,106 @@
+/* itnctl discover URL: SendTargets discovery (RFC 7143 sec. 13.3) on a
+ * portal; the answer as a table or JSON.  --isns and --mdns belong to the
+ * discovery library's sources and are not wired here yet. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cli-commands.h"
+#include "cli-output.h"
+#include "cmd-io.h"
+#include "libiscsi-name/iname.h"
+
+#define DISCOVER_USAGE "itnctl [--json] discover iscsi://[user[%secret]@]host[:port] [--secrets FILE] [--initiator-name IQN]"
+
+int cli_cmd_discover(int argc, char **argv)
+{
+	CliTargetOpts o = { 0 };
+	for (int i = 1; i < argc; i++) {
+		int rc = CLI_EXIT_OK;
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			printf("usage: %s\n\nAsk a portal which targets it serves (SendTargets=All).\n\n"
+			       CLI_IO_COMMON_HELP, DISCOVER_USAGE);
+			return CLI_EXIT_OK;
+		}
+		if (cli_io_common_option(argc, argv, &i, &o, DISCOVER_USAGE, &rc)) {
+			if (rc)
+				return rc;
+			continue;
+		}
+		if (strcmp(argv[i], "--isns") == 0 || strcmp(argv[i], "--mdns") == 0)
+			return cli_fail("%s: not available in this build yet (use SendTargets on a portal URL)", argv[i]);
+		if (argv[i][0] == '-')
+			return cli_usage(DISCOVER_USAGE, "unknown option '%s'", argv[i]);
+		if (o.url)
+			return cli_usage(DISCOVER_USAGE, "unexpected argument '%s'", argv[i]);
+		o.url = argv[i];
+	}
+	if (!o.url)
+		return cli_usage(DISCOVER_USAGE, "discover needs a portal URL");
+	GError *error = NULL;
+	g_autoptr(ItniConfig) cfg = cli_io_config(&o, FALSE, &error);
+	if (!cfg) {
+		int rc = cli_fail_error(error);
+		g_error_free(error);
+		return rc;
+	}
+	ItniContext *ctx = itni_context_new(0);
+	g_autoptr(GPtrArray) targets = itni_discover_sync(ctx, cfg, &error);
+	itni_context_free(ctx);
+	if (!targets) {
+		int rc = cli_fail_error(error);
+		g_error_free(error);
+		return rc;
+	}
+	CliJson j;
+	CliTable *t = NULL;
+	if (cli_json) {
+		cli_json_init(&j);
+		cli_json_begin_object(&j, NULL);
+		cli_json_begin_array(&j, "targets");
+	} else {
+		t = cli_table_new(3, "TARGET", "PORTAL", "TPGT");
+	}
+	for (guint i = 0; i < targets->len; i++) {
+		ItniDiscoveredTarget *dt = targets->pdata[i];
+		if (cli_json) {
+			cli_json_begin_object(&j, NULL);
+			cli_json_string(&j, "name", dt->name);
+			cli_json_begin_array(&j, "portals");
+		}
+		for (guint k = 0; k < dt->addresses->len || (k == 0 && !cli_json); k++) {
+			INameTargetAddress addr = { 0 };
+			const char *raw = k < dt->addresses->len ? dt->addresses->pdata[k] : NULL;
+			gboolean parsed = raw && iname_target_address_parse(raw, 3260, &addr, NULL);
+			g_autofree char *portal = parsed ? g_strdup_printf(addr.host && strchr(addr.host, ':') ?
+									   "[%s]:%u" : "%s:%u", addr.host, addr.port)
+							: g_strdup(raw ? raw : "-");
+			g_autofree char *tpgt = parsed && addr.tpgt >= 0 ? g_strdup_printf("%d", addr.tpgt)
+								       : g_strdup("-");
+			if (cli_json) {
+				cli_json_begin_object(&j, NULL);
+				cli_json_string(&j, "address", portal);
+				if (parsed && addr.tpgt >= 0)
+					cli_json_int(&j, "tpgt", addr.tpgt);
+				cli_json_end_object(&j);
+			} else {
+				cli_table_add(t, dt->name, portal, tpgt);
+			}
+			if (parsed)
+				iname_target_address_clear(&addr);
+		}
+		if (cli_json) {
+			cli_json_end_array(&j);
+			cli_json_end_object(&j);
+		}
+	}
+	if (cli_json) {
+		cli_json_end_array(&j);
+		cli_json_end_object(&j);
+		cli_json_print(&j);
+	} else {
+		cli_table_print(t);
+	}
+	return CLI_EXIT_OK;
+}
