@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "target/config-values.h"
+#include "target/backstore.h"
 
 #include <stddef.h>
 #include <string.h>
@@ -140,42 +141,12 @@ tgt_config_secret_check (const char *scope, const char *user, const char *secret
 gboolean
 tgt_config_backstore_check (const char *spec, GError **error)
 {
-  if (g_str_has_prefix (spec, "file:"))
-    {
-      const char *path = spec + 5;
-      if (path[0] == '\0' || strchr (path, '\n') != NULL)
-        goto bad;
-      return TRUE;
-    }
-  if (g_str_has_prefix (spec, "mem:"))
-    {
-      const char *p = spec + 4;
-      guint64 v = 0;
-      if (!g_ascii_isdigit (*p))
-        goto bad;
-      for (; g_ascii_isdigit (*p); p++)
-        {
-          if (v > G_MAXUINT64 / 10)
-            goto bad;
-          v = v * 10 + (guint64) (*p - '0');
-        }
-      guint shift = 0;
-      switch (g_ascii_toupper (*p))
-        {
-        case '\0': break;
-        case 'K': shift = 10; break;
-        case 'M': shift = 20; break;
-        case 'G': shift = 30; break;
-        case 'T': shift = 40; break;
-        default: goto bad;
-        }
-      if (*p != '\0' && p[1] != '\0')
-        goto bad;
-      if (v == 0 || v > (G_MAXUINT64 >> shift))
-        goto bad;
-      return TRUE;
-    }
-bad:
+  guint64 size;
+  /* The sizes the SCSI layer will open (backstore-spec.c), checked now so
+   * that a file or a control call is refused before anything changes. */
+  if ((g_str_has_prefix (spec, "file:") && spec[5] != '\0' && strchr (spec, '\n') == NULL)
+      || (g_str_has_prefix (spec, "mem:") && tgt_backstore_parse_size (spec + 4, &size, NULL)))
+    return TRUE;
   g_set_error (error, TGT_ERROR, TGT_ERROR_INVALID,
                "backstore '%s': expected file:PATH or mem:SIZE (SIZE in bytes or with K, M, G, T)", spec);
   return FALSE;
