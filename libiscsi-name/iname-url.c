@@ -302,6 +302,30 @@ INameUrl *iname_url_parse_portal(const char *url, GError **error)
 	return g_steal_pointer(&u);
 }
 
+/* The environment variables libiscsi takes credentials from. */
+static const struct {
+	const char *var;
+	gsize offset;
+} env_credentials[] = {
+	{ "LIBISCSI_CHAP_USERNAME", G_STRUCT_OFFSET(INameUrl, user) },
+	{ "LIBISCSI_CHAP_PASSWORD", G_STRUCT_OFFSET(INameUrl, secret) },
+	{ "LIBISCSI_CHAP_TARGET_USERNAME", G_STRUCT_OFFSET(INameUrl, target_user) },
+	{ "LIBISCSI_CHAP_TARGET_PASSWORD", G_STRUCT_OFFSET(INameUrl, target_secret) },
+};
+
+void iname_url_apply_environment(INameUrl *u, const char *const *envp)
+{
+	char **own = envp ? NULL : g_get_environ();
+	const char *const *env = envp ? envp : (const char *const *) own;
+	for (gsize i = 0; i < G_N_ELEMENTS(env_credentials); i++) {
+		char **field = G_STRUCT_MEMBER_P(u, env_credentials[i].offset);
+		const char *value = g_environ_getenv((char **) env, env_credentials[i].var);
+		if (!*field && value && value[0])
+			*field = g_strdup(value);
+	}
+	g_strfreev(own);
+}
+
 void iname_url_free(INameUrl *u)
 {
 	if (!u)

@@ -45,6 +45,14 @@ INameUrl *iname_url_parse_lun(const char *url, GError **error);
 /* The same, but only a portal is allowed (no target, no LUN). */
 INameUrl *iname_url_parse_portal(const char *url, GError **error);
 void iname_url_free(INameUrl *u);
+
+/* Fills the credentials the URL left out from the variables libiscsi
+ * reads: LIBISCSI_CHAP_USERNAME, LIBISCSI_CHAP_PASSWORD,
+ * LIBISCSI_CHAP_TARGET_USERNAME, LIBISCSI_CHAP_TARGET_PASSWORD, so scripts
+ * need not put secrets on a command line.  What the URL gives wins, as in
+ * libiscsi.  envp: an environment as g_get_environ() returns it, or NULL
+ * for the process environment.  Empty values are ignored. */
+void iname_url_apply_environment(INameUrl *u, const char *const *envp);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(INameUrl, iname_url_free)
 
 /* Formats u so that iname_url_parse() gives it back.  Without

@@ -182,7 +182,8 @@ static void test_bad(void)
 	for (gsize i = 0; i < G_N_ELEMENTS(bad_urls); i++) {
 		g_autoptr(GError) error = NULL;
 		g_autoptr(INameUrl) u = iname_url_parse(bad_urls[i].url, &error);
-		g_test_message("%s -> %s", bad_urls[i].url, error ? error->message : "(accepted)");
+		g_autofree char *shown = g_strescape(bad_urls[i].url, NULL);
+		g_test_message("%s -> %s", shown, error ? error->message : "(accepted)");
 		g_assert_null(u);
 		g_assert_error(error, INAME_ERROR, INAME_ERROR_BAD_URL);
 		g_assert_nonnull(strstr(error->message, bad_urls[i].fragment));
@@ -297,6 +298,43 @@ static void test_format_built(void)
 	g_assert_null(iname_url_format(&bad, TRUE));   /* a target needs a LUN */
 }
 
+/* Credentials from libiscsi's environment variables fill what the URL
+ * left out; the URL wins. */
+static void test_environment(void)
+{
+	char **env = g_environ_setenv(NULL, "LIBISCSI_CHAP_USERNAME", "envuser", TRUE);
+	env = g_environ_setenv(env, "LIBISCSI_CHAP_PASSWORD", "envsecret", TRUE);
+	env = g_environ_setenv(env, "LIBISCSI_CHAP_TARGET_USERNAME", "envtu", TRUE);
+	env = g_environ_setenv(env, "LIBISCSI_CHAP_TARGET_PASSWORD", "", TRUE);
+
+	g_autoptr(INameUrl) a = iname_url_parse("iscsi://h/" T "/0", NULL);
+	iname_url_apply_environment(a, (const char *const *) env);
+	g_assert_cmpstr(a->user, ==, "envuser");
+	g_assert_cmpstr(a->secret, ==, "envsecret");
+	g_assert_cmpstr(a->target_user, ==, "envtu");
+	g_assert_null(a->target_secret);          /* empty values are ignored */
+
+	g_autoptr(INameUrl) b = iname_url_parse("iscsi://urluser%urlsecret@h/" T "/0?target_user=urltu", NULL);
+	iname_url_apply_environment(b, (const char *const *) env);
+	g_assert_cmpstr(b->user, ==, "urluser");
+	g_assert_cmpstr(b->secret, ==, "urlsecret");
+	g_assert_cmpstr(b->target_user, ==, "urltu");
+
+	/* "user%@host": the URL names the user, the environment the secret */
+	g_autoptr(INameUrl) c = iname_url_parse("iscsi://urluser%@h/" T "/0", NULL);
+	iname_url_apply_environment(c, (const char *const *) env);
+	g_assert_cmpstr(c->user, ==, "urluser");
+	g_assert_cmpstr(c->secret, ==, "envsecret");
+	g_strfreev(env);
+
+	/* NULL: the process environment */
+	g_setenv("LIBISCSI_CHAP_PASSWORD", "procsecret", TRUE);
+	g_autoptr(INameUrl) d = iname_url_parse("iscsi://u@h/" T "/0", NULL);
+	iname_url_apply_environment(d, NULL);
+	g_assert_cmpstr(d->secret, ==, "procsecret");
+	g_unsetenv("LIBISCSI_CHAP_PASSWORD");
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -306,5 +344,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/name/url/kinds", test_parse_kinds);
 	g_test_add_func("/name/url/lenient-target", test_lenient_target);
 	g_test_add_func("/name/url/format-built", test_format_built);
+	g_test_add_func("/name/url/environment", test_environment);
 	return g_test_run();
 }
