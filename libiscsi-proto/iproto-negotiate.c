@@ -36,6 +36,7 @@ struct _IProtoNeg {
 IProtoNeg *iproto_neg_new(IProtoRole role, const IProtoNegConfig *cfg, gboolean leading,
 			  const IProtoSessionParams *session)
 {
+	g_return_val_if_fail(role == IPROTO_ROLE_TARGET || role == IPROTO_ROLE_INITIATOR, NULL);
 	IProtoNeg *neg = g_new0(IProtoNeg, 1);
 	neg->role = role;
 	neg->cfg = *cfg;
@@ -525,7 +526,9 @@ static gboolean untouched(const IProtoNeg *neg, IProtoKeyId id)
 
 static void declare(IProtoNeg *neg, IProtoKeyId id, const char *value, IProtoTextList *out)
 {
-	if (value && untouched(neg, id))
+	/* Both sides declare some keys (MaxRecvDataSegmentLength), so what
+	 * the peer declared does not stop our own declaration. */
+	if (value && !(neg->state[id] & SENT))
 		send_key(neg, iproto_key_get(id), value, FALSE, out);
 }
 

@@ -27,14 +27,10 @@
 #pragma once
 #include <glib.h>
 #include "libiscsi-proto/iproto-keys.h"
+#include "libiscsi-proto/iproto-recv.h" /* IProtoRole */
 #include "libiscsi-proto/iproto-text.h"
 
 G_BEGIN_DECLS
-
-typedef enum {
-	IPROTO_ROLE_INITIATOR,
-	IPROTO_ROLE_TARGET,
-} IProtoRole;
 
 typedef enum {
 	IPROTO_DIGEST_NONE,
@@ -118,7 +114,8 @@ gboolean iproto_neg_config_check(const IProtoNegConfig *cfg, GError **error);
 
 typedef struct _IProtoNeg IProtoNeg;
 
-/* leading: TRUE for the first connection of a session (TSIH 0).  On a
+/* role: IPROTO_ROLE_TARGET or IPROTO_ROLE_INITIATOR (the PDU layer's enum).
+ * leading: TRUE for the first connection of a session (TSIH 0).  On a
  * non-leading connection pass the session's negotiated parameters: they are
  * copied, LO keys from the peer are errors (sec. 13: LO keys only on the
  * leading connection) and the proposer does not offer them.  cfg is copied
