@@ -11,7 +11,7 @@ BUILD_PKGS="build-essential autoconf automake libtool pkg-config
   libfuse3-dev fuse3 libsqlite3-dev libpcap-dev libgtk-4-dev
   clang libclang-rt-14-dev libfuzzer-14-dev"
 # Peers and tools the integration tests start themselves.
-TEST_PKGS="tgt open-isns-server open-isns-utils libiscsi-bin qemu-utils
+TEST_PKGS="tgt open-isns-server open-isns-utils libiscsi-bin qemu-utils qemu-block-extra
   tshark avahi-daemon avahi-utils dbus iproute2 e2fsprogs procps psmisc
   xvfb"
 
