@@ -13,6 +13,8 @@ typedef struct {
 } CliCommand;
 
 int cli_cmd_name(int argc, char **argv);
+/* target: cmd-target.c */
+int cli_cmd_target(int argc, char **argv);
 /* initiator: cmd-discover.c, cmd-io.c, cmd-perf.c, cmd-session.c */
 int cli_cmd_discover(int argc, char **argv);
 int cli_cmd_inquiry(int argc, char **argv);

@@ -11,6 +11,7 @@
 
 static const CliCommand commands[] = {
 	{ "name", cli_cmd_name, "validate, normalize and generate iSCSI names" },
+	{ "target", cli_cmd_target, "control itn-targetd: targets, LUNs, ACLs, CHAP, sessions" },
 	{ "discover", cli_cmd_discover, "list the targets a portal serves (SendTargets)" },
 	{ "inquiry", cli_cmd_inquiry, "show INQUIRY data of a LUN (or of every LUN)" },
 	{ "readcap", cli_cmd_readcap, "show the capacity of a LUN" },

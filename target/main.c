@@ -6,6 +6,8 @@
  * control API); the data path runs on the engine's worker threads. */
 #include "config.h"
 
+#include "target/config-xml.h"
+#include "target/control-server.h"
 #include "target/tgt-config.h"
 #include "target/tgt-engine.h"
 
@@ -18,6 +20,7 @@
 typedef struct {
   GMainLoop *loop;
   TgtEngine *engine;
+  TgtControl *control;
 } Daemon;
 
 static gboolean
@@ -32,9 +35,12 @@ on_term (gpointer data)
 static gboolean
 on_hup (gpointer data)
 {
-  /* The flags-only form has nothing to re-read; the file form reloads
-   * through the control code. */
-  g_message ("SIGHUP: configuration from flags, nothing to reload");
+  /* The file form re-reads the file and applies the difference
+   * (reload-file.h); a file that does not load changes nothing. */
+  Daemon *d = data;
+  g_autoptr (GError) error = NULL;
+  if (d->control == NULL || !tgt_control_reload (d->control, &error))
+    g_warning ("SIGHUP: reload refused: %s", error != NULL ? error->message : "no control API");
   return G_SOURCE_CONTINUE;
 }
 
@@ -50,11 +56,13 @@ int
 main (int argc, char **argv)
 {
   gboolean foreground = FALSE, version = FALSE, verbose = FALSE;
-  char *config_file = NULL;
+  char *config_file = NULL, *control_path = NULL;
   TgtConfigFlags flags = { 0 };
   const GOptionEntry entries[] = {
     { "foreground", 'f', 0, G_OPTION_ARG_NONE, &foreground, "Stay in the foreground, log to stderr", NULL },
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_file, "Read the configuration from FILE (XML)", "FILE" },
+    { "control", 0, 0, G_OPTION_ARG_FILENAME, &control_path,
+      "Serve the control API on this Unix socket (default " TGT_CONTROL_DEFAULT_SOCKET ")", "PATH" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log debug messages", NULL },
     { "version", 'V', 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
     { NULL }
@@ -84,12 +92,9 @@ main (int argc, char **argv)
   else if (foreground && g_getenv ("G_MESSAGES_DEBUG") == NULL)
     g_setenv ("G_MESSAGES_DEBUG", "itn-targetd-info", TRUE);
 
-  if (config_file != NULL)
-    {
-      fprintf (stderr, "itn-targetd: -c: the configuration file form is not available in this build\n");
-      return 1;
-    }
-  TgtConfig *cfg = tgt_config_from_flags (&flags, &error);
+  TgtConfigSource src = { 0 };
+  TgtConfig *cfg = config_file != NULL ? tgt_config_xml_load (config_file, &src, &error)
+                                       : tgt_config_from_flags (&flags, &error);
   tgt_config_flags_clear (&flags);
   if (cfg == NULL)
     {
@@ -105,14 +110,31 @@ main (int argc, char **argv)
       fprintf (stderr, "itn-targetd: %s\n", error->message);
       return 1;
     }
+  /* The control API (control-server.h): a socket named with --control
+   * must work; the default one is best effort, so that several daemons
+   * started from flags (tests, demos) do not fight over it. */
+  d.control = tgt_control_new (d.engine, config_file != NULL ? &src : NULL);
+  tgt_config_source_clear (&src);
+  if (!tgt_control_listen (d.control, control_path, &error))
+    {
+      if (control_path != NULL)
+        {
+          fprintf (stderr, "itn-targetd: %s\n", error->message);
+          return 1;
+        }
+      g_message ("no control API: %s", error->message);
+      g_clear_error (&error);
+    }
   g_unix_signal_add (SIGTERM, on_term, &d);
   g_unix_signal_add (SIGINT, on_term, &d);
   g_unix_signal_add (SIGHUP, on_hup, &d);
   g_message ("itn-targetd %s ready on port %u", PACKAGE_VERSION, tgt_engine_port (d.engine));
   g_main_loop_run (d.loop);
+  tgt_control_free (d.control);
   tgt_engine_shutdown (d.engine, 3000);
   tgt_engine_free (d.engine);
   g_main_loop_unref (d.loop);
   g_free (config_file);
+  g_free (control_path);
   return 0;
 }
