@@ -50,9 +50,25 @@ static gboolean auth_error(GError **error, GError *e)
 
 /* Send one Login Request with keys and wait for the response, following
  * C=1 continuations (sec. 6.1) until a complete key list is in *in. */
+/* Debug log of a key list: names and values, except the CHAP values
+ * (not secrets, but nothing a log needs). */
+static void debug_keys(const char *what, const IProtoTextList *list)
+{
+	if (!g_log_writer_default_would_drop(G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN) && list) {
+		g_autoptr(GString) s = g_string_new(NULL);
+		for (guint i = 0; i < iproto_text_list_length(list); i++) {
+			const IProtoTextPair *p = iproto_text_list_nth(list, i);
+			gboolean hide = g_str_has_prefix(p->key, "CHAP_") && strcmp(p->key, "CHAP_A") != 0;
+			g_string_append_printf(s, " %s=%s", p->key, hide ? "..." : p->value);
+		}
+		g_debug("%s:%s", what, s->str);
+	}
+}
+
 static gboolean exchange(ItniLogin *l, ItniWire *w, guint8 csg, guint8 nsg, gboolean transit,
 			 IProtoTextList *out, IProtoLoginRsp *rsp, IProtoTextList **in, GError **error)
 {
+	debug_keys("login request", out);
 	g_autoptr(GByteArray) text = iproto_text_list_encode(out);
 	gsize off = 0;
 	gboolean more;
@@ -115,6 +131,7 @@ static gboolean exchange(ItniLogin *l, ItniWire *w, guint8 csg, guint8 nsg, gboo
 			return FALSE;
 		}
 		if (st == IPROTO_TEXT_ACCUM_DONE) {
+			debug_keys("login response", list);
 			*in = list;
 			return TRUE;
 		}

@@ -1,0 +1,114 @@
+/* itn-initiatord: keeps iSCSI sessions and exposes every LUN as a file.
+ *
+ *   itn-initiatord -f --mount DIR --connect URL [--connect URL ...] [--connections N]
+ *
+ * -f stays in the foreground and logs to stderr; SIGTERM or SIGINT log out
+ * every session and unmount cleanly. */
+#include "config.h"
+
+#include <glib-unix.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "initiatord.h"
+
+static gboolean on_signal(gpointer data)
+{
+	g_message("shutting down");
+	g_main_loop_quit(data);
+	return G_SOURCE_REMOVE;
+}
+
+int main(int argc, char **argv)
+{
+	setlocale(LC_ALL, "");
+	gboolean foreground = FALSE, direct_io = FALSE;
+	char *mount = NULL, *secrets = NULL, *initiator = NULL;
+	char **connect = NULL;
+	int connections = 1, sessions = 1, threads = 2;
+	GOptionEntry entries[] = {
+		{ "foreground", 'f', 0, G_OPTION_ARG_NONE, &foreground, "stay in the foreground, log to stderr", NULL },
+		{ "mount", 'm', 0, G_OPTION_ARG_FILENAME, &mount, "expose LUNs under DIR/<target-iqn>/lun<N>", "DIR" },
+		{ "connect", 0, 0, G_OPTION_ARG_STRING_ARRAY, &connect, "log in to the target of URL (repeatable)", "URL" },
+		{ "connections", 'n', 0, G_OPTION_ARG_INT, &connections, "TCP connections per session (MC/S)", "N" },
+		{ "sessions", 0, 0, G_OPTION_ARG_INT, &sessions, "sessions per target", "N" },
+		{ "threads", 0, 0, G_OPTION_ARG_INT, &threads, "I/O threads (default 2)", "N" },
+		{ "secrets", 0, 0, G_OPTION_ARG_FILENAME, &secrets, "CHAP secrets file (mode 0600)", "FILE" },
+		{ "initiator-name", 0, 0, G_OPTION_ARG_STRING, &initiator, "our iSCSI name", "IQN" },
+		{ "direct-io", 0, 0, G_OPTION_ARG_NONE, &direct_io, "bypass the page cache for LUN files", NULL },
+		{ NULL },
+	};
+	g_autoptr(GOptionContext) oc = g_option_context_new("- keep iSCSI sessions and expose LUNs as files");
+	g_option_context_add_main_entries(oc, entries, NULL);
+	g_autoptr(GError) error = NULL;
+	if (!g_option_context_parse(oc, &argc, &argv, &error)) {
+		fprintf(stderr, "itn-initiatord: %s\n", error->message);
+		return 2;
+	}
+	if (!connect || !connect[0]) {
+		fprintf(stderr, "itn-initiatord: nothing to do: give --connect URL\n");
+		return 2;
+	}
+	if (connections < 1 || connections > 16 || sessions < 1 || sessions > 16 || threads < 1 || threads > 64) {
+		fprintf(stderr, "itn-initiatord: --connections and --sessions take 1..16, --threads 1..64\n");
+		return 2;
+	}
+	if (!foreground)
+		g_log_set_writer_func(g_log_writer_journald, NULL, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	ItndDaemon d = { 0 };
+	g_mutex_init(&d.lock);
+	d.nodes = g_ptr_array_new();
+	d.ctx = itni_context_new((guint) threads);
+	if (mount) {
+		d.fuse = itnd_fuse_new(mount, direct_io, &error);
+		if (!d.fuse) {
+			fprintf(stderr, "itn-initiatord: %s\n", error->message);
+			return 1;
+		}
+		itnd_fuse_start(d.fuse);
+	}
+	for (char **u = connect; *u; u++) {
+		g_autoptr(ItniConfig) cfg = itni_config_new();
+		if (!itni_config_set_url(cfg, *u, &error) || (secrets && !itni_config_load_secrets(cfg, secrets, &error))) {
+			fprintf(stderr, "itn-initiatord: %s\n", error->message);
+			return 2;
+		}
+		if (!itni_config_get_target(cfg)) {
+			fprintf(stderr, "itn-initiatord: --connect needs a target in the URL\n");
+			return 2;
+		}
+		itni_config_apply_environment(cfg);
+		itni_config_set_connections(cfg, (guint) connections);
+		if (initiator)
+			itni_config_set_initiator_name(cfg, initiator);
+		ItndNode *n = itnd_node_new(&d, g_steal_pointer(&cfg), (guint) sessions, TRUE);
+		g_ptr_array_add(d.nodes, n);
+		itnd_node_start(n);
+	}
+
+	GMainLoop *loop = g_main_loop_new(NULL, FALSE);
+	g_unix_signal_add(SIGTERM, on_signal, loop);
+	g_unix_signal_add(SIGINT, on_signal, loop);
+	g_main_loop_run(loop);
+	g_main_loop_unref(loop);
+
+	g_atomic_int_set(&d.stopping, TRUE);
+	/* Unmount first so no request is in flight while sessions go. */
+	if (d.fuse)
+		itnd_fuse_stop(d.fuse);
+	for (guint i = 0; i < d.nodes->len; i++)
+		itnd_node_free(d.nodes->pdata[i]);
+	g_ptr_array_free(d.nodes, TRUE);
+	itnd_fuse_free(d.fuse);
+	itni_context_free(d.ctx);
+	g_mutex_clear(&d.lock);
+	g_strfreev(connect);
+	g_free(mount);
+	g_free(secrets);
+	g_free(initiator);
+	return 0;
+}

@@ -1,0 +1,32 @@
+/* itn-initiatord internals: the daemon's nodes (one per target it keeps
+ * sessions to) and its FUSE export.  Prefix itnd_. */
+#pragma once
+#include <glib.h>
+
+#include "itni.h"
+#include "fuse-export.h"
+
+typedef struct {
+	ItniContext *ctx;
+	ItndFuse *fuse;          /* NULL without --mount */
+	GPtrArray *nodes;        /* ItndNode* */
+	GMutex lock;
+	gint stopping;
+} ItndDaemon;
+
+/* A node record: where a target is and how to log in (from --connect or
+ * initiator.xml). */
+typedef struct {
+	ItndDaemon *d;
+	ItniConfig *cfg;
+	guint sessions;          /* sessions per target (distinct ISIDs) */
+	gboolean auto_connect;
+	GPtrArray *live;         /* ItniSession* logged in */
+	GThread *thread;
+} ItndNode;
+
+ItndNode *itnd_node_new(ItndDaemon *d, ItniConfig *cfg, guint sessions, gboolean auto_connect);
+/* Log in (retrying with backoff in a thread) and publish the LUNs. */
+void itnd_node_start(ItndNode *n);
+/* Unpublish, log out, free. */
+void itnd_node_free(ItndNode *n);
