@@ -107,7 +107,7 @@ static void dec_data_in(IProtoPdu *p, const uint8_t *b)
 	x->overflow = b[1] & 0x04;
 	x->underflow = b[1] & 0x02;
 	x->has_status = b[1] & 0x01;
-	x->status = b[3];
+	x->status = x->has_status ? b[3] : 0; /* reserved unless S=1 (sec. 11.7.4) */
 	x->lun = iproto_get_be64(b + 8);
 	x->ttt = iproto_get_be32(b + 20);
 	x->statsn = iproto_get_be32(b + 24);

@@ -148,7 +148,7 @@ unsigned iproto_recv_want(IProtoRecv *r, struct iovec *iov, unsigned max_iov)
 		size_t left = r->pdu.data_len - r->data_got;
 		unsigned i = r->dest_idx;
 		size_t off = r->dest_off;
-		while (left > 0 && i < r->n_dest && n + 1 < max_iov) {
+		while (left > 0 && i < r->n_dest && n < max_iov) {
 			size_t len = MIN(r->dest[i].iov_len - off, left);
 			if (len) {
 				iov[n].iov_base = (uint8_t *) r->dest[i].iov_base + off;
