@@ -58,8 +58,8 @@ neg_config (TgtLogin *l, IProtoNegConfig *nc)
   p->initiator_name = l->initiator_name;
   p->tpgt = l->discovery ? -1 : l->tpgt_value;
   nc->max_recv_dsl = lim->max_recv_data_segment_length;
-  nc->header_digest = lim->header_digest_allowed ? "CRC32C,None" : "None";
-  nc->data_digest = lim->data_digest_allowed ? "CRC32C,None" : "None";
+  nc->header_digest = lim->header_digest_required ? "CRC32C" : lim->header_digest_allowed ? "CRC32C,None" : "None";
+  nc->data_digest = lim->data_digest_required ? "CRC32C" : lim->data_digest_allowed ? "CRC32C,None" : "None";
   nc->auth_method = l->auth_required ? "CHAP" : "None";
 }
 

@@ -149,6 +149,19 @@ login_complete (TgtConn *c, const IProtoPdu *pdu, IProtoPdu *r, GByteArray *text
   c->login = NULL;
 }
 
+/* Debug trace of login keys; CHAP values are never shown. */
+static void
+log_keys (const TgtConn *c, const char *dir, const IProtoTextList *keys)
+{
+  if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+    for (guint i = 0; i < iproto_text_list_length (keys); i++)
+      {
+        const IProtoTextPair *kv = iproto_text_list_nth (keys, i);
+        g_debug ("connection %u %s %s=%s", c->id, dir, kv->key,
+                 g_str_has_prefix (kv->key, "CHAP_") ? "(hidden)" : kv->value);
+      }
+}
+
 static gboolean
 has_chap_keys (const IProtoTextList *in)
 {
@@ -174,6 +187,7 @@ login_negotiate (TgtConn *c, const IProtoPdu *pdu, const IProtoTextList *in)
       login_fail (c, IPROTO_LOGIN_AUTH_FAILURE, pdu);
       return;
     }
+  log_keys (c, "<-", in);
   if (!iproto_neg_receive (l->neg, phase, in, out, &error))
     {
       login_fail (c, iproto_neg_login_status (error), pdu);
@@ -201,6 +215,15 @@ login_negotiate (TgtConn *c, const IProtoPdu *pdu, const IProtoTextList *in)
         l->authenticated = TRUE;
     }
   iproto_neg_offer (l->neg, phase, out);
+  /* sec. 13.12: MaxRecvDataSegmentLength is declared by each side for its
+   * own direction; the engine skips our declaration once the initiator
+   * declared its value, so make sure ours goes out once. */
+  if (phase == IPROTO_PHASE_OPERATIONAL && !l->mrdsl_declared)
+    {
+      if (iproto_text_list_get (out, "MaxRecvDataSegmentLength") == NULL)
+        iproto_text_list_add_uint (out, "MaxRecvDataSegmentLength", l->cfg->limits.max_recv_data_segment_length);
+      l->mrdsl_declared = TRUE;
+    }
 
   IProtoPdu r;
   login_fill_response (c, &r, pdu);
@@ -214,6 +237,7 @@ login_negotiate (TgtConn *c, const IProtoPdu *pdu, const IProtoTextList *in)
       login_fail (c, IPROTO_LOGIN_AUTH_FAILURE, pdu);
       return;
     }
+  log_keys (c, "->", out);
   GByteArray *text = iproto_text_list_encode (out);
   if (req->transit && may_leave)
     {

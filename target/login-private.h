@@ -30,6 +30,7 @@ struct TgtLogin {
   const TgtConfigAuth *auth;    /* policy inside cfg */
   gboolean auth_required;
   gboolean authenticated;
+  gboolean mrdsl_declared;      /* our MaxRecvDataSegmentLength was sent */
   char *initiator_name;
   char *target_name;
   char *target_alias;

@@ -32,6 +32,7 @@ tgt_config_flags_option_group (TgtConfigFlags *f)
     { "max-connections", 0, 0, G_OPTION_ARG_INT, &f->max_connections, "MaxConnections per session (default 4)", "N" },
     { "queue-depth", 0, 0, G_OPTION_ARG_INT, &f->queue_depth, "Commands per session (CmdSN window, default 128)", "N" },
     { "threads", 0, 0, G_OPTION_ARG_INT, &f->threads, "Data path worker threads (default: one per CPU)", "N" },
+    { "digest", 0, 0, G_OPTION_ARG_STRING, &f->digest, "CRC32C digests: none, allow (default), or require for header, data or both", "none|allow|header|data|both" },
     { "isns", 0, 0, G_OPTION_ARG_STRING, &f->isns, "Register with the iSNS server at ADDR[:PORT]", "ADDR[:PORT]" },
     { NULL }
   };
@@ -175,6 +176,29 @@ tgt_config_from_flags (const TgtConfigFlags *f, GError **error)
     cfg->limits.queue_depth = f->queue_depth;
   if (f->threads > 0)
     cfg->limits.worker_threads = f->threads;
+  if (f->digest != NULL)
+    {
+      /* RFC 7143 sec. 13.1: the acceptor picks from the initiator's list
+       * what it supports; offering only CRC32C makes it required. */
+      static const struct {
+        const char *name;
+        gboolean allowed, hreq, dreq;
+      } digests[] = {
+        { "none", FALSE, FALSE, FALSE }, { "allow", TRUE, FALSE, FALSE }, { "header", TRUE, TRUE, FALSE },
+        { "data", TRUE, FALSE, TRUE },   { "both", TRUE, TRUE, TRUE },
+      };
+      gsize i;
+      for (i = 0; i < G_N_ELEMENTS (digests) && strcmp (digests[i].name, f->digest) != 0; i++)
+        ;
+      if (i == G_N_ELEMENTS (digests))
+        {
+          g_set_error (error, TGT_ERROR, TGT_ERROR_INVALID, "--digest: expected none, allow, header, data or both");
+          goto fail;
+        }
+      cfg->limits.header_digest_allowed = cfg->limits.data_digest_allowed = digests[i].allowed;
+      cfg->limits.header_digest_required = digests[i].hreq;
+      cfg->limits.data_digest_required = digests[i].dreq;
+    }
   cfg->isns_server = g_strdup (f->isns);
   if (!tgt_config_validate (cfg, error))
     goto fail;
@@ -198,4 +222,5 @@ tgt_config_flags_clear (TgtConfigFlags *f)
   g_clear_pointer (&f->discovery_chap, g_free);
   g_clear_pointer (&f->allow, g_strfreev);
   g_clear_pointer (&f->isns, g_free);
+  g_clear_pointer (&f->digest, g_free);
 }

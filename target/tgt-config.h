@@ -102,6 +102,8 @@ typedef struct {
   guint error_recovery_level;      /* we support 0 */
   gboolean header_digest_allowed;  /* CRC32C may be negotiated, default TRUE */
   gboolean data_digest_allowed;    /* default TRUE */
+  gboolean header_digest_required; /* only CRC32C accepted (None refused), default FALSE */
+  gboolean data_digest_required;
   guint nop_in_interval;           /* s between NOP-In pings on idle conns, 0 = off; default 30 */
   guint nop_in_timeout;            /* s to wait for the NOP-Out answer, default 15 */
   guint login_timeout;             /* s for the whole login phase, default 15 */
@@ -180,6 +182,7 @@ typedef struct {
   int threads;               /* --threads N */
   char *isns;                /* --isns ADDR[:PORT] */
   gboolean read_only;        /* --read-only: all LUNs */
+  char *digest;              /* --digest none|allow|header|data|both (require CRC32C) */
 } TgtConfigFlags;
 
 GOptionGroup *tgt_config_flags_option_group (TgtConfigFlags *flags);
