@@ -21,3 +21,4 @@ int cli_cmd_inquiry(int argc, char **argv);
 int cli_cmd_readcap(int argc, char **argv);
 int cli_cmd_read(int argc, char **argv);
 int cli_cmd_write(int argc, char **argv);
+int cli_cmd_perf(int argc, char **argv);

@@ -17,6 +17,7 @@ static const CliCommand commands[] = {
 	{ "readcap", cli_cmd_readcap, "show the capacity of a LUN" },
 	{ "read", cli_cmd_read, "read bytes of a LUN to stdout" },
 	{ "write", cli_cmd_write, "write stdin to a LUN" },
+	{ "perf", cli_cmd_perf, "measure IOPS and MB/s on a LUN" },
 };
 
 static void print_help(FILE *f)
