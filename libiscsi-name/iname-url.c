@@ -224,6 +224,7 @@ static gboolean parse_path(INameUrl *u, const char *p, GError **error)
 			    nerr->message);
 		return FALSE;
 	}
+	u->target_given = g_steal_pointer(&decoded);
 	u->lun = (int) lun;
 	return TRUE;
 }
@@ -340,6 +341,7 @@ void iname_url_free(INameUrl *u)
 	g_free(u->target_secret);
 	g_free(u->host);
 	g_free(u->target);
+	g_free(u->target_given);
 	g_free(u->auth);
 	g_free(u->force_usn);
 	g_free(u);
@@ -378,6 +380,7 @@ char *iname_url_format(const INameUrl *u, gboolean include_secrets)
 	    || !query_field_ok(u->target_user) || !query_field_ok(tsecret)
 	    || !query_field_ok(u->force_usn)
 	    || (u->target && (!u->target[0] || u->lun < 0 || u->lun > URL_LUN_MAX))
+	    || (u->target_given && (!u->target || !u->target_given[0]))
 	    || (u->port == 0))
 		return NULL;
 	if (u->auth) {
@@ -401,7 +404,7 @@ char *iname_url_format(const INameUrl *u, gboolean include_secrets)
 	iname_hostport_append(out, u->host, u->port, u->port != INAME_DEFAULT_PORT);
 	if (u->target) {
 		g_string_append_c(out, '/');
-		append_target(out, u->target);
+		append_target(out, u->target_given ? u->target_given : u->target);
 		g_string_append_printf(out, "/%d", u->lun);
 	}
 	gboolean first = TRUE;

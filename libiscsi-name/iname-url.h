@@ -36,6 +36,10 @@ typedef struct {
 	/* Added beyond the first API: */
 	char *force_usn;     /* force_usn= value, or NULL */
 	gboolean target_warned; /* target accepted only leniently */
+	/* The target as written (percent-decoded, not normalized), or NULL.
+	 * Compare with target; send this one, as libiscsi does: some targets
+	 * (tgt) look names up byte for byte, not in normalized form. */
+	char *target_given;
 } INameUrl;
 
 /* Parses a LUN URL or a portal URL (target NULL, lun -1). */
@@ -55,7 +59,8 @@ void iname_url_free(INameUrl *u);
 void iname_url_apply_environment(INameUrl *u, const char *const *envp);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(INameUrl, iname_url_free)
 
-/* Formats u so that iname_url_parse() gives it back.  Without
+/* Formats u so that iname_url_parse() gives it back (the target as
+ * target_given when set, else target).  Without
  * include_secrets the secrets are left out entirely (for logs and --json).
  * Returns NULL only for a hand-built INameUrl holding a field the URL syntax
  * cannot express (e.g. a secret with '@' or '?', see doc/names.md). */

@@ -20,7 +20,8 @@ static gboolean same(const char *a, const char *b)
 static void check_same_url(const INameUrl *a, const INameUrl *b, gboolean secrets)
 {
 	if (!same(a->user, b->user) || !same(a->host, b->host) || a->port != b->port
-	    || !same(a->target, b->target) || a->lun != b->lun || a->ipv6 != b->ipv6
+	    || !same(a->target, b->target) || !same(a->target_given, b->target_given)
+	    || a->lun != b->lun || a->ipv6 != b->ipv6
 	    || a->header_digest_crc32c != b->header_digest_crc32c
 	    || a->data_digest_crc32c != b->data_digest_crc32c || !same(a->auth, b->auth)
 	    || !same(a->target_user, b->target_user) || !same(a->force_usn, b->force_usn)

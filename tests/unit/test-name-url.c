@@ -64,8 +64,8 @@ static const UrlCase url_cases[] = {
 	/* the target is percent-decoded (and only the target), then normalized */
 	{ "iscsi://h/iqn.2001-04.com.example%3Astorage/1", NULL, NULL, "h", 3260, T, 1,
 	  .canonical = "iscsi://h/" T "/1" },
-	{ "iscsi://h/IQN.2001-04.COM.EXAMPLE:STORAGE/1", NULL, NULL, "h", 3260, T, 1,
-	  .canonical = "iscsi://h/" T "/1" },
+	/* ... and written back as given, which peers comparing byte for byte need */
+	{ "iscsi://h/IQN.2001-04.COM.EXAMPLE:STORAGE/1", NULL, NULL, "h", 3260, T, 1 },
 	{ "ISCSI://h/" T "/1", NULL, NULL, "h", 3260, T, 1, .canonical = "iscsi://h/" T "/1" },
 	/* portal URLs (discovery) */
 	{ "iscsi://127.0.0.1", NULL, NULL, "127.0.0.1", 3260, NULL, -1 },
@@ -93,6 +93,12 @@ static void check_case(const UrlCase *c, const INameUrl *u)
 	g_assert_cmpstr(u->auth, ==, c->auth);
 	g_assert_cmpstr(u->force_usn, ==, c->force_usn);
 	g_assert_false(u->target_warned);
+	if (c->target) {
+		g_autofree char *n = iname_normalize(u->target_given, INAME_LENIENT, NULL, NULL, NULL);
+		g_assert_cmpstr(n, ==, u->target);
+	} else {
+		g_assert_null(u->target_given);
+	}
 }
 
 static void test_parse_and_format(void)
@@ -246,9 +252,14 @@ static void test_lenient_target(void)
 	g_autoptr(INameUrl) u = iname_url_parse("iscsi://h/iqn.2001-04.com.example:Disk_1/0", &error);
 	g_assert_no_error(error);
 	g_assert_cmpstr(u->target, ==, "iqn.2001-04.com.example:disk_1");
+	g_assert_cmpstr(u->target_given, ==, "iqn.2001-04.com.example:Disk_1");
 	g_assert_true(u->target_warned);
 	g_autofree char *f = iname_url_format(u, TRUE);
-	g_assert_cmpstr(f, ==, "iscsi://h/iqn.2001-04.com.example:disk_1/0");
+	g_assert_cmpstr(f, ==, "iscsi://h/iqn.2001-04.com.example:Disk_1/0");
+	/* without the given form, the normalized one is written */
+	g_clear_pointer(&u->target_given, g_free);
+	g_autofree char *n = iname_url_format(u, TRUE);
+	g_assert_cmpstr(n, ==, "iscsi://h/iqn.2001-04.com.example:disk_1/0");
 }
 
 /* Hand-built URLs: what can be written is written so that it reads back;
