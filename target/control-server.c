@@ -44,6 +44,11 @@ static void
 on_peer_closed (GDBusConnection *conn, gboolean remote_peer_vanished, GError *error, gpointer data)
 {
   TgtControl *c = data;
+  /* The skeleton keeps every connection it is exported on: let go of
+   * this one, or each itnctl call would cost a connection for good. */
+  GDBusInterfaceSkeleton *sk = tgt_control_service_skeleton (c->service);
+  if (g_dbus_interface_skeleton_has_connection (sk, conn))
+    g_dbus_interface_skeleton_unexport_from_connection (sk, conn);
   g_ptr_array_remove (c->peers, conn);
 }
 

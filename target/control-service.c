@@ -552,7 +552,12 @@ tgt_control_service_free (TgtControlService *s)
 {
   if (s == NULL)
     return;
-  g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (s->skeleton));
+  GDBusInterfaceSkeleton *sk = G_DBUS_INTERFACE_SKELETON (s->skeleton);
+  GList *conns = g_dbus_interface_skeleton_get_connections (sk);
+  /* Unexporting what was never exported is a critical in GLib. */
+  if (conns != NULL)
+    g_dbus_interface_skeleton_unexport (sk);
+  g_list_free_full (conns, g_object_unref);
   g_object_unref (s->skeleton);
   tgt_config_source_clear (&s->src);
   g_free (s);
