@@ -46,7 +46,9 @@ struct TgtTask {
     guint32 offset;
     guint32 len;
     guint32 got;
+    guint32 datasn;          /* next DataSN in this sequence */
   } r2t[TGT_TASK_MAX_R2T];
+  guint32 unsol_datasn;      /* next DataSN of the unsolicited sequence */
   guint32 data_in_sn;        /* Data-In DataSN (sec. 11.7.4) */
   guint8 rsp_data[2 + TGT_SCSI_SENSE_MAX]; /* SenseLength + sense (sec. 11.4.7) */
 };

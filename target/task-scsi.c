@@ -6,6 +6,7 @@
 #include "target/conn-core.h"
 #include "target/iscsi-engine.h"
 #include "target/session-core.h"
+#include "libiscsi-proto/iproto-sense.h"
 
 #include <string.h>
 
@@ -31,6 +32,7 @@ task_get (TgtConn *c)
   t->r2t_next_offset = 0;
   t->r2t_sn = 0;
   t->n_r2t = 0;
+  t->unsol_datasn = 0;
   t->data_in_sn = 0;
   g_queue_push_tail_link (&c->tasks, &t->link);
   session_task_begin (c->sess);
@@ -216,6 +218,7 @@ send_r2ts (TgtTask *t)
       t->r2t[i].offset = t->r2t_next_offset;
       t->r2t[i].len = len;
       t->r2t[i].got = 0;
+      t->r2t[i].datasn = 0;
       IProtoPdu p;
       iproto_pdu_init (&p, IPROTO_OP_R2T);
       p.itt = t->itt;
@@ -315,6 +318,24 @@ task_data_out_header (TgtConn *c, const IProtoPdu *pdu, guint8 **dest, gsize *le
   return TRUE;
 }
 
+/* At ErrorRecoveryLevel 0 a Data-Out sequence error cannot be recovered
+ * (sec. 7.1.4): the command ends with CHECK CONDITION, ABORTED COMMAND,
+ * DATA PHASE ERROR (SPC-4 4Bh/00h) and is not executed; Data-Out still
+ * in flight for it is dropped. */
+static void
+fail_data_phase (TgtTask *t)
+{
+  IProtoSense sense;
+  iproto_sense_set (&sense, IPROTO_SENSE_ABORTED_COMMAND, IPROTO_ASC (0x4b, 0x00));
+  t->cmd.status = TGT_SCSI_CHECK_CONDITION;
+  t->cmd.sense_len = (guint8) iproto_sense_build (t->cmd.sense, &sense, FALSE);
+  t->cmd.in_len = 0;
+  t->exec_ready = FALSE;
+  t->unsol_open = FALSE;
+  t->n_r2t = 0;
+  send_response (t);
+}
+
 void
 task_data_out_done (TgtConn *c, const IProtoPdu *pdu, const guint8 *data)
 {
@@ -327,8 +348,6 @@ task_data_out_done (TgtConn *c, const IProtoPdu *pdu, const guint8 *data)
   if ((guint64) off + n > t->edtl)
     {
       /* sec. 11.7.6: data beyond EDTL is a protocol error. */
-      IProtoPdu fake = *pdu;
-      (void) fake;
       t->aborted = TRUE;
       task_release (t);
       conn_close (c, "Data-Out beyond the expected data transfer length");
@@ -341,6 +360,28 @@ task_data_out_done (TgtConn *c, const IProtoPdu *pdu, const guint8 *data)
         memcpy (t->cmd.out_buf + off, data, keep);
       t->kept += keep;
     }
+  /* sec. 11.7.4: DataSN counts the Data-Out PDUs of each sequence from
+   * 0.  At ErrorRecoveryLevel 0 a gap or repeat cannot be recovered: the
+   * connection ends (sec. 7.1.4, 6.1.5). */
+  guint32 *expected = NULL;
+  guint slot = 0;
+  if (d->ttt == IPROTO_RESERVED_TAG)
+    expected = t->unsol_open ? &t->unsol_datasn : NULL;
+  else
+    for (slot = 0; slot < t->n_r2t; slot++)
+      if (t->r2t[slot].ttt == d->ttt)
+        {
+          expected = &t->r2t[slot].datasn;
+          break;
+        }
+  if (expected == NULL || d->datasn != *expected)
+    {
+      g_info ("connection %u: Data-Out with %s (DataSN %u): command ends with DATA PHASE ERROR", c->id,
+              expected == NULL ? "an unknown transfer tag" : "a DataSN out of sequence", d->datasn);
+      fail_data_phase (t);
+      return;
+    }
+  (*expected)++;
   if (d->ttt == IPROTO_RESERVED_TAG)
     {
       if (d->final)
@@ -348,16 +389,9 @@ task_data_out_done (TgtConn *c, const IProtoPdu *pdu, const guint8 *data)
     }
   else
     {
-      for (guint i = 0; i < t->n_r2t; i++)
-        if (t->r2t[i].ttt == d->ttt)
-          {
-            t->r2t[i].got += n;
-            if (d->final || t->r2t[i].got >= t->r2t[i].len)
-              {
-                t->r2t[i] = t->r2t[--t->n_r2t];
-              }
-            break;
-          }
+      t->r2t[slot].got += n;
+      if (d->final || t->r2t[slot].got >= t->r2t[slot].len)
+        t->r2t[slot] = t->r2t[--t->n_r2t];
     }
   progress (t);
 }

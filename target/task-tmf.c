@@ -35,21 +35,23 @@ static guint8
 abort_task (TgtConn *c, const IProtoTmfReq *r)
 {
   TgtTask *t = task_find (c, r->rtt);
-  if (t != NULL)
+  if (t != NULL && t->state == TGT_TASK_DATA_OUT)
     {
-      if (t->state == TGT_TASK_DATA_OUT)
-        {
-          t->aborted = TRUE;
-          task_release (t);
-        }
+      t->aborted = TRUE;
+      task_release (t);
       return IPROTO_TMF_RSP_COMPLETE;
     }
-  /* sec. 11.5.1: a task we never saw whose RefCmdSN is in the window and
-   * before the TMF counts as received and aborted: Function complete. */
+  /* A task whose response is already queued has completed: the initiator
+   * gets that response, so the abort found nothing to do. */
+  if (t != NULL)
+    return IPROTO_TMF_RSP_NO_TASK;
+  /* sec. 11.5.1: a task never received (its RefCmdSN not yet reached,
+   * i.e. at or beyond ExpCmdSN) but older than the TMF counts as received
+   * and aborted: Function complete.  One received and finished (RefCmdSN
+   * below ExpCmdSN) does not exist any more. */
   guint32 exp, max;
   session_window (c->sess, &exp, &max);
-  if (iproto_sna_lt (r->refcmdsn, r->cmdsn) && iproto_sna_lt (r->refcmdsn, exp)
-      && iproto_sna_ge (r->refcmdsn, exp - c->sess->queue_depth))
+  if (iproto_sna_lt (r->refcmdsn, r->cmdsn) && iproto_sna_in_window (r->refcmdsn, exp, max))
     return IPROTO_TMF_RSP_COMPLETE;
   return IPROTO_TMF_RSP_NO_TASK;
 }
@@ -92,7 +94,10 @@ task_tmf (TgtConn *c, const IProtoPdu *pdu)
           break;
         }
       abort_tasks (c, r->lun, FALSE);
-      tgt_scsi_lun_reset (scsi, r->lun, s->nexus);
+      /* Every I_T nexus, the resetting one included, sees BUS DEVICE
+       * RESET FUNCTION OCCURRED next (what initiators check after a
+       * reset on one path of several). */
+      tgt_scsi_lun_reset (scsi, r->lun, NULL);
       break;
     case IPROTO_TMF_TARGET_WARM_RESET:
     case IPROTO_TMF_TARGET_COLD_RESET:
