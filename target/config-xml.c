@@ -727,24 +727,39 @@ rng_error (void *data, xmlErrorPtr e)
     re->first = g_strdup_printf ("%s:%d: %s", re->file, e->line, msg);
 }
 
+/* The compiled schemas, built once: compiling RelaxNG costs more than
+ * validating a file, and a compiled schema is only read while
+ * validating (each validation has its own context). */
+static xmlRelaxNG *
+compiled_schema (gboolean secrets)
+{
+  static gsize once[2];
+  static xmlRelaxNG *schema[2];
+  guint i = secrets ? 1 : 0;
+  if (g_once_init_enter (&once[i]))
+    {
+      g_autoptr (GBytes) rng = tgt_config_xml_schema (secrets);
+      gsize n = 0;
+      const char *p = rng != NULL ? g_bytes_get_data (rng, &n) : NULL;
+      xmlRelaxNGParserCtxt *pctxt = p != NULL ? xmlRelaxNGNewMemParserCtxt (p, (int) n) : NULL;
+      if (pctxt != NULL)
+        {
+          schema[i] = xmlRelaxNGParse (pctxt);
+          xmlRelaxNGFreeParserCtxt (pctxt);
+        }
+      g_once_init_leave (&once[i], 1);
+    }
+  return schema[i];
+}
+
 /* Validate against one of the compiled-in schemas. */
 static gboolean
 validate_schema (xmlDoc *doc, const char *name, gboolean secrets, GError **error)
 {
-  g_autoptr (GBytes) rng = tgt_config_xml_schema (secrets);
-  if (rng == NULL)
-    {
-      g_set_error (error, TGT_ERROR, TGT_ERROR_FAILED, "schema not compiled in");
-      return FALSE;
-    }
-  gsize n;
-  const char *p = g_bytes_get_data (rng, &n);
-  xmlRelaxNGParserCtxt *pctxt = xmlRelaxNGNewMemParserCtxt (p, (int) n);
-  xmlRelaxNG *schema = xmlRelaxNGParse (pctxt);
-  xmlRelaxNGFreeParserCtxt (pctxt);
+  xmlRelaxNG *schema = compiled_schema (secrets);
   if (schema == NULL)
     {
-      g_set_error (error, TGT_ERROR, TGT_ERROR_FAILED, "the compiled-in schema does not parse");
+      g_set_error (error, TGT_ERROR, TGT_ERROR_FAILED, "the compiled-in schema is missing or does not parse");
       return FALSE;
     }
   RngErrors re = { name, NULL };
@@ -752,7 +767,6 @@ validate_schema (xmlDoc *doc, const char *name, gboolean secrets, GError **error
   xmlRelaxNGSetValidStructuredErrors (vctxt, rng_error, &re);
   int rc = xmlRelaxNGValidateDoc (vctxt, doc);
   xmlRelaxNGFreeValidCtxt (vctxt);
-  xmlRelaxNGFree (schema);
   if (rc != 0)
     {
       g_set_error (error, TGT_ERROR, TGT_ERROR_INVALID, "%s",
