@@ -28,6 +28,7 @@ static gsize inquiry_standard(TgtScsiCmd *cmd, guint8 *d)
 	d[0] = peripheral(lun);
 	d[2] = 0x06;          /* VERSION: SPC-4 */
 	d[3] = 0x10 | 0x02;   /* HISUP, RESPONSE DATA FORMAT 2 */
+	d[5] = 0x08;          /* 3PC: EXTENDED COPY (scsi-xcopy.c) */
 	d[7] = 0x02;          /* CMDQUE */
 	pad_copy(d + 8, TGT_VENDOR, 8);
 	pad_copy(d + 16, lun ? lun->product : TGT_PRODUCT, 16);
@@ -42,6 +43,7 @@ static gsize inquiry_standard(TgtScsiCmd *cmd, guint8 *d)
 static gsize vpd_supported(TgtScsiCmd *cmd, guint8 *d);
 static gsize vpd_serial(TgtScsiCmd *cmd, guint8 *d);
 static gsize vpd_device_id(TgtScsiCmd *cmd, guint8 *d);
+static gsize vpd_third_party_copy(TgtScsiCmd *cmd, guint8 *d);
 static gsize vpd_block_limits(TgtScsiCmd *cmd, guint8 *d);
 static gsize vpd_block_characteristics(TgtScsiCmd *cmd, guint8 *d);
 static gsize vpd_lbp(TgtScsiCmd *cmd, guint8 *d);
@@ -53,6 +55,7 @@ static const struct {
 	{ 0x00, vpd_supported },
 	{ 0x80, vpd_serial },
 	{ 0x83, vpd_device_id },
+	{ 0x8f, vpd_third_party_copy },
 	{ 0xb0, vpd_block_limits },
 	{ 0xb1, vpd_block_characteristics },
 	{ 0xb2, vpd_lbp },
@@ -119,6 +122,19 @@ static gsize vpd_device_id(TgtScsiCmd *cmd, guint8 *d)
 	off += put_name(d + off, 2, n->target->name);
 	g_free(port);
 	return off;
+}
+
+static gsize vpd_third_party_copy(TgtScsiCmd *cmd, guint8 *d)
+{
+	/* SPC-4 7.8.17: one Supported Commands descriptor (0001h) listing
+	 * EXTENDED COPY(LID1) and RECEIVE COPY RESULTS with their actions */
+	static const guint8 cmds[] = { 0x83, 1, 0x00, 0x84, 2, 0x00, 0x03 };
+
+	iproto_put_be16(d + 4, 0x0001);
+	iproto_put_be16(d + 6, 8);
+	d[8] = sizeof cmds;
+	memcpy(d + 9, cmds, sizeof cmds);
+	return 4 + 4 + 8;
 }
 
 static gsize vpd_block_limits(TgtScsiCmd *cmd, guint8 *d)

@@ -26,8 +26,18 @@ struct TgtScsiTarget {
 	gint next_copy_id;
 };
 
+/* Result of an EXTENDED COPY held for RECEIVE COPY RESULTS. */
+typedef struct {
+	gboolean held;
+	guint8 status;            /* COPY MANAGER STATUS */
+	guint16 segments;
+	guint64 bytes;
+} TgtCopyResult;
+
 struct TgtNexus {
 	TgtScsiTarget *target;
+	GMutex lock;              /* copy_results */
+	TgtCopyResult copy_results[256]; /* by LIST IDENTIFIER (scsi-xcopy.c) */
 	char *initiator_name;
 	char *port_name;          /* "iqn...,i,0x<isid>" (RFC 7143 sec. 4.4.1) */
 	char *key;                /* port_name + "|" + rtpi: the I_T nexus identity */
@@ -188,6 +198,10 @@ void tgt_scsi_mode_init(TgtLun *lun);
 
 
 /* Command handlers, one file per family. */
+/* scsi-xcopy.c */
+gboolean tgt_scsi_prep_xcopy(TgtScsiCmd *cmd);
+void tgt_scsi_exec_xcopy(TgtScsiCmd *cmd);
+void tgt_scsi_exec_receive_copy_results(TgtScsiCmd *cmd);
 /* scsi-spc.c */
 void tgt_scsi_exec_test_unit_ready(TgtScsiCmd *cmd);
 void tgt_scsi_exec_request_sense(TgtScsiCmd *cmd);

@@ -314,6 +314,7 @@ TgtNexus *tgt_scsi_nexus_new(TgtScsiTarget *t, const char *initiator_name, const
 	TgtNexus *n = g_new0(TgtNexus, 1);
 
 	n->target = tgt_scsi_target_ref(t);
+	g_mutex_init(&n->lock);
 	n->initiator_name = g_strdup(initiator_name);
 	memcpy(n->isid, isid, 6);
 	n->tpgt = tpgt;
@@ -380,6 +381,7 @@ void tgt_scsi_nexus_free(TgtNexus *n)
 	}
 	g_ptr_array_unref(luns);
 	tgt_scsi_target_unref(t);
+	g_mutex_clear(&n->lock);
 	g_free(n->initiator_name);
 	g_free(n->port_name);
 	g_free(n->key);

@@ -51,6 +51,7 @@ static void test_inquiry(Fx *f, gconstpointer data)
 	assert_good(&r);
 	g_assert_cmpuint(r.in->len, ==, 74);
 	g_assert_cmphex(r.in->data[0], ==, 0x00);
+	g_assert_cmphex(r.in->data[5], ==, 0x08); /* 3PC */
 	g_assert_cmphex(r.in->data[2], ==, 0x06);
 	g_assert_cmphex(r.in->data[3] & 0x0f, ==, 2);
 	g_assert_cmpuint(r.in->data[4], ==, 69);
@@ -69,7 +70,7 @@ static void test_inquiry(Fx *f, gconstpointer data)
 	/* supported VPD pages, sorted */
 	inquiry(f, 0, TRUE, 0x00, 255, &r);
 	assert_good(&r);
-	static const guint8 want[] = { 0x00, 0x80, 0x83, 0xb0, 0xb1, 0xb2 };
+	static const guint8 want[] = { 0x00, 0x80, 0x83, 0x8f, 0xb0, 0xb1, 0xb2 };
 	g_assert_cmpuint(iproto_get_be16(r.in->data + 2), ==, sizeof want);
 	g_assert_cmpmem(r.in->data + 4, sizeof want, want, sizeof want);
 	/* serial */
