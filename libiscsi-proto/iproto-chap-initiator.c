@@ -31,8 +31,9 @@ struct _IProtoChapInitiator {
 	guint8 challenge[IPROTO_CHAP_CHALLENGE_LEN];
 };
 
-static const IProtoChapAlg default_prefs[] = { IPROTO_CHAP_SHA3_256, IPROTO_CHAP_SHA256, IPROTO_CHAP_SHA1,
-					       IPROTO_CHAP_MD5 };
+/* SHA-256 (7) is left out of the default: tgt reads CHAP_A=7 as SHA-1 and
+ * would fail the login; callers that know their target ask for it. */
+static const IProtoChapAlg default_prefs[] = { IPROTO_CHAP_SHA3_256, IPROTO_CHAP_SHA1, IPROTO_CHAP_MD5 };
 
 IProtoChapInitiator *iproto_chap_initiator_new(const IProtoChapAlg *prefs, gsize n_prefs, const char *name,
 					       const void *secret, gsize secret_len, GError **error)

@@ -91,7 +91,9 @@ const char *iproto_chap_target_name(const IProtoChapTarget *t);
 gboolean iproto_chap_target_mutual(const IProtoChapTarget *t);
 IProtoChapAlg iproto_chap_target_algorithm(const IProtoChapTarget *t);
 
-/* Initiator side.  prefs: CHAP_A offer, strongest first (NULL/0: 8,7,6,5). */
+/* Initiator side.  prefs: CHAP_A offer, strongest first.  NULL/0 gives 8,6,5:
+ * SHA-256 (7) only when asked, because tgt reads 7 as SHA-1 and the login
+ * would fail against it. */
 typedef struct _IProtoChapInitiator IProtoChapInitiator;
 
 IProtoChapInitiator *iproto_chap_initiator_new(const IProtoChapAlg *prefs, gsize n_prefs, const char *name,
