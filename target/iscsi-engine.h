@@ -29,7 +29,7 @@ struct TgtEngine {
   guint16 next_tsih;
   guint next_conn_id;
   GPtrArray *workers;           /* of TgtWorker* */
-  guint next_worker;
+  gint next_worker;             /* atomic */
   TgtPortalSet *portals;
   GQueue conns;                 /* of TgtConn* (all), under lock */
   gboolean shutting_down;

@@ -7,14 +7,26 @@
 #include "target/conn-ffp.h"
 #include "target/session-core.h"
 
+#include <fcntl.h>
 #include <string.h>
 
 static void
 on_accept (int fd, guint16 tpgt, gpointer user_data)
 {
   TgtEngine *e = user_data;
-  TgtWorker *w = e->workers->pdata[e->next_worker++ % e->workers->len];
-  conn_start (e, w, fd, tpgt);
+  /* Round robin: connections spread over the workers, so sessions (and
+   * the connections of one MC/S session) use every core. */
+  guint i = (guint) g_atomic_int_add (&e->next_worker, 1);
+  conn_start (e, e->workers->pdata[i % e->workers->len], fd, tpgt);
+}
+
+void
+tgt_engine_adopt (TgtEngine *e, int fd, guint16 tpgt)
+{
+  int fl = fcntl (fd, F_GETFL);
+  if (fl >= 0)
+    fcntl (fd, F_SETFL, fl | O_NONBLOCK);
+  on_accept (fd, tpgt, e);
 }
 
 TgtTarget *

@@ -36,6 +36,11 @@ guint16 tgt_engine_port (TgtEngine *e);
 
 gboolean tgt_engine_apply (TgtEngine *e, const TgtConfig *cfg, GError **error);
 
+/* Serve an already connected socket as if it had arrived on portal group
+ * tpgt (socket activation, tests, fuzzing).  Takes ownership of fd.  May
+ * be called from any thread once the engine is started. */
+void tgt_engine_adopt (TgtEngine *e, int fd, guint16 tpgt);
+
 gboolean tgt_engine_add_target (TgtEngine *e, const TgtConfigTarget *t, GError **error);
 gboolean tgt_engine_remove_target (TgtEngine *e, const char *iqn, GError **error);
 gboolean tgt_engine_add_lun (TgtEngine *e, const char *iqn, const TgtConfigLun *lun, GError **error);

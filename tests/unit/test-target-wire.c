@@ -1,0 +1,391 @@
+/* test-target-wire.c: the iSCSI engine of itn-targetd on the wire, in
+ * process: a real engine on a loopback port, a raw initiator
+ * (test-target-client.h) that sends good and hostile PDUs.  Each hostile
+ * input must get the answer RFC 7143 asks for (a Login Response with the
+ * right status, a Reject, or a close), and a session opened beforehand
+ * must keep working. */
+#include "config.h"
+
+#include "target/tgt-engine.h"
+#include "test-target-client.h"
+#include "libiscsi-proto/iproto-login.h"
+
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define TARGET "iqn.2026-01.org.itnexus.test:wire"
+#define CHAP_TARGET "iqn.2026-01.org.itnexus.test:chap"
+
+static TgtEngine *engine;
+static guint16 port;
+static GMainLoop *loop;
+static TcConn *bystander; /* a session that must survive everything */
+
+static gpointer
+loop_thread (gpointer data)
+{
+  g_main_loop_run (loop);
+  return NULL;
+}
+
+static void
+start_engine (void)
+{
+  TgtConfig *cfg = tgt_config_new ();
+  TgtConfigPortalGroup *pg = tgt_config_portal_group_new (1);
+  g_ptr_array_add (pg->portals, tgt_config_portal_new ("127.0.0.1", 0));
+  g_ptr_array_add (cfg->portal_groups, pg);
+  TgtConfigTarget *t = tgt_config_target_new (TARGET);
+  g_ptr_array_add (t->luns, tgt_config_lun_new (0, "mem:16M"));
+  g_ptr_array_add (cfg->targets, t);
+  TgtConfigTarget *ct = tgt_config_target_new (CHAP_TARGET);
+  g_ptr_array_add (ct->luns, tgt_config_lun_new (0, "mem:1M"));
+  g_ptr_array_add (ct->auth.accounts, tgt_config_chap_new ("alice", "secretsecret12"));
+  g_ptr_array_add (cfg->targets, ct);
+  cfg->limits.worker_threads = 2;
+  g_autoptr (GError) error = NULL;
+  engine = tgt_engine_new (cfg, &error);
+  g_assert_no_error (error);
+  g_assert_true (tgt_engine_start (engine, &error));
+  tgt_config_free (cfg);
+  port = tgt_engine_port (engine);
+  g_assert_cmpuint (port, !=, 0);
+  loop = g_main_loop_new (NULL, FALSE);
+  g_thread_unref (g_thread_new ("accept", loop_thread, NULL));
+}
+
+static const guint8 cdb_tur[6] = { 0x00 };
+
+/* TEST UNIT READY until GOOD (the first command reports POWER ON). */
+static void
+assert_works (TcConn *c)
+{
+  int st = -1;
+  for (int i = 0; i < 4 && st != 0; i++)
+    st = tc_scsi (c, cdb_tur, sizeof cdb_tur, NULL, 0, 0);
+  g_assert_cmpint (st, ==, 0);
+}
+
+static TcConn *
+logged_in (void)
+{
+  TcConn *c = tc_connect (port);
+  g_assert_nonnull (c);
+  g_assert_cmpint (tc_login (c, TARGET, NULL), ==, 0);
+  g_assert_cmpuint (c->tsih, !=, 0);
+  return c;
+}
+
+static void
+test_login_and_io (void)
+{
+  bystander = logged_in ();
+  assert_works (bystander);
+  /* WRITE(10) of 8 blocks with immediate data, READ(10) back. */
+  guint8 data[4096];
+  for (guint i = 0; i < sizeof data; i++)
+    data[i] = (guint8) (i * 7);
+  const guint8 wr[10] = { 0x2a, 0, 0, 0, 0, 16, 0, 0, 8, 0 };
+  const guint8 rd[10] = { 0x28, 0, 0, 0, 0, 16, 0, 0, 8, 0 };
+  g_assert_cmpint (tc_scsi (bystander, wr, 10, data, sizeof data, 0), ==, 0);
+  g_assert_cmpint (tc_scsi (bystander, rd, 10, NULL, 0, sizeof data), ==, 0);
+  g_assert_cmpuint (bystander->data_len, ==, sizeof data);
+  g_assert_cmpmem (bystander->data, sizeof data, data, sizeof data);
+}
+
+static void
+expect_status (const char *const *keys, guint csg, int status)
+{
+  TcConn *c = tc_connect (port);
+  g_assert_cmpint (tc_login_step (c, csg, 3, TRUE, keys), ==, status);
+  g_assert_true (tc_closed (c));
+  tc_free (c);
+}
+
+static void
+test_missing_keys (void)
+{
+  /* RFC 7143 sec. 13.5 / 13.4: 0x0207 missing parameter. */
+  const char *no_iname[] = { "TargetName=" TARGET, NULL };
+  expect_status (no_iname, 1, IPROTO_LOGIN_MISSING_PARAMETER);
+  const char *no_tname[] = { "InitiatorName=" TC_INITIATOR, "SessionType=Normal", NULL };
+  expect_status (no_tname, 1, IPROTO_LOGIN_MISSING_PARAMETER);
+}
+
+static void
+test_not_found (void)
+{
+  const char *keys[] = { "InitiatorName=" TC_INITIATOR, "TargetName=iqn.2026-01.org.itnexus.test:nope", NULL };
+  expect_status (keys, 1, IPROTO_LOGIN_NOT_FOUND);
+}
+
+static void
+test_bad_keys (void)
+{
+  /* sec. 6.2: a key twice is an initiator error (0x0200). */
+  const char *dup[] = { "InitiatorName=" TC_INITIATOR, "TargetName=" TARGET, "MaxBurstLength=65536",
+                        "MaxBurstLength=65536", NULL };
+  expect_status (dup, 1, IPROTO_LOGIN_INITIATOR_ERROR);
+  /* A pair without '=' is malformed text (sec. 6.1). */
+  TcConn *c = tc_connect (port);
+  IProtoPdu p;
+  iproto_pdu_init (&p, IPROTO_OP_LOGIN_REQ);
+  p.u.login_req.csg = 1;
+  p.u.login_req.nsg = 3;
+  p.u.login_req.transit = TRUE;
+  static const char broken[] = "InitiatorName=" TC_INITIATOR "\0NoEqualSign\0";
+  g_assert_true (tc_send (c, &p, broken, sizeof broken - 1));
+  g_assert_true (tc_recv (c));
+  g_assert_cmpuint (c->rsp.opcode, ==, IPROTO_OP_LOGIN_RSP);
+  g_assert_cmpuint (c->rsp.u.login_rsp.status_class, ==, 2);
+  g_assert_true (tc_closed (c));
+  tc_free (c);
+}
+
+static void
+test_version (void)
+{
+  TcConn *c = tc_connect (port);
+  IProtoPdu p;
+  iproto_pdu_init (&p, IPROTO_OP_LOGIN_REQ);
+  p.u.login_req.csg = 1;
+  p.u.login_req.version_max = 5;
+  p.u.login_req.version_min = 3;
+  static const char keys[] = "InitiatorName=" TC_INITIATOR "\0TargetName=" TARGET "\0";
+  g_assert_true (tc_send (c, &p, keys, sizeof keys - 1));
+  g_assert_true (tc_recv (c));
+  g_assert_cmpuint (c->rsp.u.login_rsp.status_class << 8 | c->rsp.u.login_rsp.status_detail, ==,
+                    IPROTO_LOGIN_UNSUPPORTED_VERSION);
+  g_assert_true (tc_closed (c));
+  tc_free (c);
+}
+
+static void
+test_no_session (void)
+{
+  /* sec. 6.3.1: a TSIH we never gave out: 0x020a. */
+  TcConn *c = tc_connect (port);
+  c->tsih = 0x7777;
+  g_assert_cmpint (tc_login (c, TARGET, NULL), ==, IPROTO_LOGIN_SESSION_DOES_NOT_EXIST);
+  g_assert_true (tc_closed (c));
+  tc_free (c);
+}
+
+static void
+test_command_before_login (void)
+{
+  TcConn *c = tc_connect (port);
+  IProtoPdu p;
+  iproto_pdu_init (&p, IPROTO_OP_SCSI_CMD);
+  p.itt = 9;
+  p.u.scsi_cmd.final = TRUE;
+  g_assert_true (tc_send (c, &p, NULL, 0));
+  g_assert_true (tc_recv (c));
+  g_assert_cmpuint (c->rsp.opcode, ==, IPROTO_OP_LOGIN_RSP);
+  g_assert_cmpuint (c->rsp.u.login_rsp.status_class << 8 | c->rsp.u.login_rsp.status_detail, ==,
+                    IPROTO_LOGIN_INVALID_DURING_LOGIN);
+  g_assert_true (tc_closed (c));
+  tc_free (c);
+}
+
+static void
+test_oversize_segment (void)
+{
+  /* 16 MiB announced during login, where 8192 is the limit: closed before
+   * anything is allocated. */
+  TcConn *c = tc_connect (port);
+  guint8 bhs[48] = { 0x43, 0x87 };
+  bhs[5] = 0xff;
+  bhs[6] = 0xff;
+  bhs[7] = 0xf0;
+  g_assert_true (tc_write (c, bhs, sizeof bhs));
+  g_assert_true (tc_closed (c));
+  tc_free (c);
+}
+
+static void
+test_endless_continuation (void)
+{
+  /* C=1 forever: the text limit (64 KiB) ends it with 0x0200. */
+  TcConn *c = tc_connect (port);
+  guint8 chunk[4096];
+  memset (chunk, 'A', sizeof chunk);
+  memcpy (chunk, "X-a=", 4);
+  int status = -1;
+  for (int i = 0; i < 40 && status <= 0; i++)
+    {
+      IProtoPdu p;
+      iproto_pdu_init (&p, IPROTO_OP_LOGIN_REQ);
+      p.u.login_req.csg = 1;
+      p.u.login_req.cont = TRUE;
+      if (!tc_send (c, &p, chunk, sizeof chunk) || !tc_recv (c))
+        break;
+      status = c->rsp.u.login_rsp.status_class << 8 | c->rsp.u.login_rsp.status_detail;
+    }
+  g_assert_cmpint (status, ==, IPROTO_LOGIN_INITIATOR_ERROR);
+  g_assert_true (tc_closed (c));
+  tc_free (c);
+}
+
+static void
+test_bad_chap (void)
+{
+  TcConn *c = tc_connect (port);
+  const char *k1[] = { "InitiatorName=" TC_INITIATOR, "TargetName=" CHAP_TARGET, "SessionType=Normal",
+                       "AuthMethod=CHAP", NULL };
+  g_assert_cmpint (tc_login_step (c, 0, 1, FALSE, k1), ==, 0);
+  const char *k2[] = { "CHAP_A=5", NULL };
+  g_assert_cmpint (tc_login_step (c, 0, 1, FALSE, k2), ==, 0);
+  const char *k3[] = { "CHAP_N=alice", "CHAP_R=0xzz", NULL };
+  g_assert_cmpint (tc_login_step (c, 0, 1, TRUE, k3), ==, IPROTO_LOGIN_AUTH_FAILURE);
+  g_assert_true (tc_closed (c));
+  tc_free (c);
+  /* Skipping the security stage of a CHAP target is refused too. */
+  const char *skip[] = { "InitiatorName=" TC_INITIATOR, "TargetName=" CHAP_TARGET, NULL };
+  expect_status (skip, 1, IPROTO_LOGIN_AUTH_FAILURE);
+}
+
+static void
+test_unknown_opcode (void)
+{
+  TcConn *c = logged_in ();
+  guint8 bhs[48] = { 0x1b, 0x80 };
+  g_assert_true (tc_write (c, bhs, sizeof bhs));
+  g_assert_true (tc_recv (c));
+  g_assert_cmpuint (c->rsp.opcode, ==, IPROTO_OP_REJECT);
+  g_assert_cmpuint (c->rsp.u.reject.reason, ==, IPROTO_REJECT_COMMAND_NOT_SUPPORTED);
+  g_assert_cmpuint (c->data_len, ==, 48);
+  g_assert_cmpmem (c->data, 48, bhs, 48);
+  tc_free (c);
+}
+
+static void
+test_garbage (void)
+{
+  /* Truncated header then EOF; then random bytes. */
+  TcConn *c = tc_connect (port);
+  g_assert_true (tc_write (c, "\x03\x87\x00\x00", 4));
+  shutdown (c->fd, SHUT_WR);
+  g_assert_true (tc_closed (c));
+  tc_free (c);
+  for (int round = 0; round < 20; round++)
+    {
+      c = tc_connect (port);
+      guint8 junk[200];
+      for (guint i = 0; i < sizeof junk; i++)
+        junk[i] = (guint8) g_random_int ();
+      tc_write (c, junk, sizeof junk);
+      shutdown (c->fd, SHUT_WR);
+      g_assert_true (tc_closed (c));
+      tc_free (c);
+    }
+}
+
+static void
+test_second_connection (void)
+{
+  /* sec. 6.3.1: a second connection joins a live session by its TSIH;
+   * commands on both share one CmdSN sequence (sec. 4.2.2.1). */
+  const char *mc[] = { "MaxConnections=4", NULL };
+  TcConn *a = tc_connect (port);
+  g_assert_cmpint (tc_login (a, TARGET, mc), ==, 0);
+  TcConn *b = tc_connect (port);
+  memcpy (b->isid, a->isid, 6);
+  b->tsih = a->tsih;
+  b->cid = 1;
+  b->cmdsn = a->cmdsn;
+  g_assert_cmpint (tc_login (b, TARGET, NULL), ==, 0);
+  g_assert_cmpuint (b->tsih, ==, a->tsih);
+  b->cmdsn = a->cmdsn;
+  assert_works (a);
+  b->cmdsn = a->cmdsn;
+  guint8 data[2048];
+  memset (data, 0x5a, sizeof data);
+  const guint8 wr[10] = { 0x2a, 0, 0, 0, 1, 0, 0, 0, 4, 0 };
+  const guint8 rd[10] = { 0x28, 0, 0, 0, 1, 0, 0, 0, 4, 0 };
+  g_assert_cmpint (tc_scsi (b, wr, 10, data, sizeof data, 0), ==, 0);
+  a->cmdsn = b->cmdsn;
+  g_assert_cmpint (tc_scsi (a, rd, 10, NULL, 0, sizeof data), ==, 0);
+  g_assert_cmpmem (a->data, a->data_len, data, sizeof data);
+  /* A command that arrives ahead of its turn on one connection waits for
+   * the gap to close on the other. */
+  guint32 base = a->cmdsn;
+  b->cmdsn = base + 1;
+  IProtoPdu p;
+  iproto_pdu_init (&p, IPROTO_OP_SCSI_CMD);
+  p.itt = 0x4242;
+  p.u.scsi_cmd.final = TRUE;
+  p.u.scsi_cmd.attr = IPROTO_ATTR_SIMPLE;
+  p.u.scsi_cmd.cmdsn = base + 1;
+  g_assert_true (tc_send (b, &p, NULL, 0)); /* TUR with CmdSN base+1 */
+  a->cmdsn = base;
+  g_assert_cmpint (tc_scsi (a, cdb_tur, 6, NULL, 0, 0), ==, 0);
+  g_assert_true (tc_recv (b));
+  g_assert_cmpuint (b->rsp.opcode, ==, IPROTO_OP_SCSI_RSP);
+  g_assert_cmpuint (b->rsp.itt, ==, 0x4242);
+  /* Too many: a fifth connection is refused with 0x0206. */
+  TcConn *extra[3];
+  for (int i = 0; i < 3; i++)
+    {
+      extra[i] = tc_connect (port);
+      memcpy (extra[i]->isid, a->isid, 6);
+      extra[i]->tsih = a->tsih;
+      extra[i]->cid = 2 + i;
+      int st = tc_login (extra[i], TARGET, NULL);
+      g_assert_cmpint (st, ==, i < 2 ? 0 : IPROTO_LOGIN_TOO_MANY_CONNECTIONS);
+    }
+  for (int i = 0; i < 3; i++)
+    tc_free (extra[i]);
+  tc_free (a);
+  tc_free (b);
+}
+
+static void
+test_reinstatement (void)
+{
+  /* sec. 6.3.5: a new session with the same ISID replaces the old one. */
+  TcConn *old = logged_in ();
+  TcConn *new = tc_connect (port);
+  memcpy (new->isid, old->isid, 6);
+  g_assert_cmpint (tc_login (new, TARGET, NULL), ==, 0);
+  g_assert_cmpuint (new->tsih, !=, old->tsih);
+  g_assert_true (tc_closed (old));
+  assert_works (new);
+  tc_free (old);
+  tc_free (new);
+}
+
+static void
+test_bystander_survived (void)
+{
+  assert_works (bystander);
+  tc_free (bystander);
+  bystander = NULL;
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  start_engine ();
+  g_test_add_func ("/target/wire/login-and-io", test_login_and_io);
+  g_test_add_func ("/target/wire/missing-keys", test_missing_keys);
+  g_test_add_func ("/target/wire/not-found", test_not_found);
+  g_test_add_func ("/target/wire/bad-keys", test_bad_keys);
+  g_test_add_func ("/target/wire/version", test_version);
+  g_test_add_func ("/target/wire/no-session", test_no_session);
+  g_test_add_func ("/target/wire/command-before-login", test_command_before_login);
+  g_test_add_func ("/target/wire/oversize-segment", test_oversize_segment);
+  g_test_add_func ("/target/wire/endless-continuation", test_endless_continuation);
+  g_test_add_func ("/target/wire/bad-chap", test_bad_chap);
+  g_test_add_func ("/target/wire/unknown-opcode", test_unknown_opcode);
+  g_test_add_func ("/target/wire/garbage", test_garbage);
+  g_test_add_func ("/target/wire/second-connection", test_second_connection);
+  g_test_add_func ("/target/wire/reinstatement", test_reinstatement);
+  g_test_add_func ("/target/wire/bystander-survived", test_bystander_survived);
+  int rc = g_test_run ();
+  tgt_engine_shutdown (engine, 100);
+  tgt_engine_free (engine);
+  return rc;
+}
