@@ -1,6 +1,6 @@
-/* BHS/AHS encoding and decoding (RFC 7143 sec. 11).  Each PDU type has one
- * decode and one encode function that read and write the RFC's byte
- * offsets; a table maps opcodes to them. */
+/* BHS/AHS encoding and decoding (RFC 7143 sec. 11).  Each PDU type's BHS
+ * layout is a table of fields (byte offset, width or bit mask, struct
+ * member); one decoder and one encoder walk it. */
 #include "config.h"
 #include <string.h>
 #include "iproto-pdu.h"
@@ -13,487 +13,244 @@
 #define I_BIT 0x40u    /* byte 0 */
 #define OPCODE_MASK 0x3fu
 
-/* ---- decoders: b is the 48-byte BHS --------------------------------- */
+/* ---- layouts ----------------------------------------------------------- */
 
-static void dec_nop_out(IProtoPdu *p, const uint8_t *b)
-{
-	IProtoNopOut *x = &p->u.nop_out;
-	x->lun = iproto_get_be64(b + 8);
-	x->ttt = iproto_get_be32(b + 20);
-	x->cmdsn = iproto_get_be32(b + 24);
-	x->expstatsn = iproto_get_be32(b + 28);
-}
-
-static void dec_nop_in(IProtoPdu *p, const uint8_t *b)
-{
-	IProtoNopIn *x = &p->u.nop_in;
-	x->lun = iproto_get_be64(b + 8);
-	x->ttt = iproto_get_be32(b + 20);
-	x->statsn = iproto_get_be32(b + 24);
-	x->expcmdsn = iproto_get_be32(b + 28);
-	x->maxcmdsn = iproto_get_be32(b + 32);
-}
-
-static void dec_scsi_cmd(IProtoPdu *p, const uint8_t *b)
-{
-	IProtoScsiCmd *x = &p->u.scsi_cmd;
-	x->final = b[1] & F_BIT;
-	x->read = b[1] & 0x40;
-	x->write = b[1] & 0x20;
-	x->attr = b[1] & 0x07;
-	x->lun = iproto_get_be64(b + 8);
-	x->edtl = iproto_get_be32(b + 20);
-	x->cmdsn = iproto_get_be32(b + 24);
-	x->expstatsn = iproto_get_be32(b + 28);
-	memcpy(x->cdb, b + 32, IPROTO_CDB_BHS_LEN);
-	x->cdb_len = IPROTO_CDB_BHS_LEN;
-}
-
-static void dec_scsi_rsp(IProtoPdu *p, const uint8_t *b)
-{
-	IProtoScsiRsp *x = &p->u.scsi_rsp;
-	x->bidi_overflow = b[1] & 0x10;
-	x->bidi_underflow = b[1] & 0x08;
-	x->overflow = b[1] & 0x04;
-	x->underflow = b[1] & 0x02;
-	x->response = b[2];
-	x->status = b[3];
-	x->snack_tag = iproto_get_be32(b + 20);
-	x->statsn = iproto_get_be32(b + 24);
-	x->expcmdsn = iproto_get_be32(b + 28);
-	x->maxcmdsn = iproto_get_be32(b + 32);
-	x->expdatasn = iproto_get_be32(b + 36);
-	x->bidi_residual = iproto_get_be32(b + 40);
-	x->residual = iproto_get_be32(b + 44);
-}
-
-static void dec_tmf_req(IProtoPdu *p, const uint8_t *b)
-{
-	IProtoTmfReq *x = &p->u.tmf_req;
-	x->function = b[1] & 0x7f;
-	x->lun = iproto_get_be64(b + 8);
-	x->rtt = iproto_get_be32(b + 20);
-	x->cmdsn = iproto_get_be32(b + 24);
-	x->expstatsn = iproto_get_be32(b + 28);
-	x->refcmdsn = iproto_get_be32(b + 32);
-	x->expdatasn = iproto_get_be32(b + 36);
-}
-
-static void dec_tmf_rsp(IProtoPdu *p, const uint8_t *b)
-{
-	IProtoTmfRsp *x = &p->u.tmf_rsp;
-	x->response = b[2];
-	x->statsn = iproto_get_be32(b + 24);
-	x->expcmdsn = iproto_get_be32(b + 28);
-	x->maxcmdsn = iproto_get_be32(b + 32);
-}
-
-static void dec_data_out(IProtoPdu *p, const uint8_t *b)
-{
-	IProtoDataOut *x = &p->u.data_out;
-	x->final = b[1] & F_BIT;
-	x->lun = iproto_get_be64(b + 8);
-	x->ttt = iproto_get_be32(b + 20);
-	x->expstatsn = iproto_get_be32(b + 28);
-	x->datasn = iproto_get_be32(b + 36);
-	x->buffer_offset = iproto_get_be32(b + 40);
-}
-
-static void dec_data_in(IProtoPdu *p, const uint8_t *b)
-{
-	IProtoDataIn *x = &p->u.data_in;
-	x->final = b[1] & F_BIT;
-	x->ack = b[1] & 0x40;
-	x->overflow = b[1] & 0x04;
-	x->underflow = b[1] & 0x02;
-	x->has_status = b[1] & 0x01;
-	x->status = x->has_status ? b[3] : 0; /* reserved unless S=1 (sec. 11.7.4) */
-	x->lun = iproto_get_be64(b + 8);
-	x->ttt = iproto_get_be32(b + 20);
-	x->statsn = iproto_get_be32(b + 24);
-	x->expcmdsn = iproto_get_be32(b + 28);
-	x->maxcmdsn = iproto_get_be32(b + 32);
-	x->datasn = iproto_get_be32(b + 36);
-	x->buffer_offset = iproto_get_be32(b + 40);
-	x->residual = iproto_get_be32(b + 44);
-}
-
-static void dec_r2t(IProtoPdu *p, const uint8_t *b)
-{
-	IProtoR2T *x = &p->u.r2t;
-	x->lun = iproto_get_be64(b + 8);
-	x->ttt = iproto_get_be32(b + 20);
-	x->statsn = iproto_get_be32(b + 24);
-	x->expcmdsn = iproto_get_be32(b + 28);
-	x->maxcmdsn = iproto_get_be32(b + 32);
-	x->r2tsn = iproto_get_be32(b + 36);
-	x->buffer_offset = iproto_get_be32(b + 40);
-	x->desired_len = iproto_get_be32(b + 44);
-}
-
-static void dec_async(IProtoPdu *p, const uint8_t *b)
-{
-	IProtoAsyncMsg *x = &p->u.async;
-	x->lun = iproto_get_be64(b + 8);
-	x->statsn = iproto_get_be32(b + 24);
-	x->expcmdsn = iproto_get_be32(b + 28);
-	x->maxcmdsn = iproto_get_be32(b + 32);
-	x->event = b[36];
-	x->vcode = b[37];
-	x->param1 = iproto_get_be16(b + 38);
-	x->param2 = iproto_get_be16(b + 40);
-	x->param3 = iproto_get_be16(b + 42);
-}
-
-static void dec_text_req(IProtoPdu *p, const uint8_t *b)
-{
-	IProtoTextReq *x = &p->u.text_req;
-	x->final = b[1] & F_BIT;
-	x->cont = b[1] & 0x40;
-	x->lun = iproto_get_be64(b + 8);
-	x->ttt = iproto_get_be32(b + 20);
-	x->cmdsn = iproto_get_be32(b + 24);
-	x->expstatsn = iproto_get_be32(b + 28);
-}
-
-static void dec_text_rsp(IProtoPdu *p, const uint8_t *b)
-{
-	IProtoTextRsp *x = &p->u.text_rsp;
-	x->final = b[1] & F_BIT;
-	x->cont = b[1] & 0x40;
-	x->lun = iproto_get_be64(b + 8);
-	x->ttt = iproto_get_be32(b + 20);
-	x->statsn = iproto_get_be32(b + 24);
-	x->expcmdsn = iproto_get_be32(b + 28);
-	x->maxcmdsn = iproto_get_be32(b + 32);
-}
-
-/* Login byte 1: T(0x80) C(0x40) CSG(bits 2-3) NSG(bits 0-1), sec. 11.12. */
-static void dec_login_req(IProtoPdu *p, const uint8_t *b)
-{
-	IProtoLoginReq *x = &p->u.login_req;
-	x->transit = b[1] & 0x80;
-	x->cont = b[1] & 0x40;
-	x->csg = (b[1] >> 2) & 3;
-	x->nsg = b[1] & 3;
-	x->version_max = b[2];
-	x->version_min = b[3];
-	memcpy(x->isid, b + 8, 6);
-	x->tsih = iproto_get_be16(b + 14);
-	x->cid = iproto_get_be16(b + 20);
-	x->cmdsn = iproto_get_be32(b + 24);
-	x->expstatsn = iproto_get_be32(b + 28);
-}
-
-static void dec_login_rsp(IProtoPdu *p, const uint8_t *b)
-{
-	IProtoLoginRsp *x = &p->u.login_rsp;
-	x->transit = b[1] & 0x80;
-	x->cont = b[1] & 0x40;
-	x->csg = (b[1] >> 2) & 3;
-	x->nsg = b[1] & 3;
-	x->version_max = b[2];
-	x->version_active = b[3];
-	memcpy(x->isid, b + 8, 6);
-	x->tsih = iproto_get_be16(b + 14);
-	x->statsn = iproto_get_be32(b + 24);
-	x->expcmdsn = iproto_get_be32(b + 28);
-	x->maxcmdsn = iproto_get_be32(b + 32);
-	x->status_class = b[36];
-	x->status_detail = b[37];
-}
-
-static void dec_logout_req(IProtoPdu *p, const uint8_t *b)
-{
-	IProtoLogoutReq *x = &p->u.logout_req;
-	x->reason = b[1] & 0x7f;
-	x->cid = iproto_get_be16(b + 20);
-	x->cmdsn = iproto_get_be32(b + 24);
-	x->expstatsn = iproto_get_be32(b + 28);
-}
-
-static void dec_logout_rsp(IProtoPdu *p, const uint8_t *b)
-{
-	IProtoLogoutRsp *x = &p->u.logout_rsp;
-	x->response = b[2];
-	x->statsn = iproto_get_be32(b + 24);
-	x->expcmdsn = iproto_get_be32(b + 28);
-	x->maxcmdsn = iproto_get_be32(b + 32);
-	x->time2wait = iproto_get_be16(b + 40);
-	x->time2retain = iproto_get_be16(b + 42);
-}
-
-static void dec_snack(IProtoPdu *p, const uint8_t *b)
-{
-	IProtoSnackReq *x = &p->u.snack;
-	x->type = b[1] & 0x0f;
-	x->lun = iproto_get_be64(b + 8);
-	x->ttt = iproto_get_be32(b + 20);
-	x->expstatsn = iproto_get_be32(b + 28);
-	x->begrun = iproto_get_be32(b + 40);
-	x->runlength = iproto_get_be32(b + 44);
-}
-
-static void dec_reject(IProtoPdu *p, const uint8_t *b)
-{
-	IProtoReject *x = &p->u.reject;
-	x->reason = b[2];
-	x->statsn = iproto_get_be32(b + 24);
-	x->expcmdsn = iproto_get_be32(b + 28);
-	x->maxcmdsn = iproto_get_be32(b + 32);
-	x->datasn_r2tsn = iproto_get_be32(b + 36);
-}
-
-/* ---- encoders: b is a zeroed 48-byte BHS ------------------------------ */
-
-static void enc_nop_out(const IProtoPdu *p, uint8_t *b)
-{
-	const IProtoNopOut *x = &p->u.nop_out;
-	b[1] = F_BIT;
-	iproto_put_be64(b + 8, x->lun);
-	iproto_put_be32(b + 20, x->ttt);
-	iproto_put_be32(b + 24, x->cmdsn);
-	iproto_put_be32(b + 28, x->expstatsn);
-}
-
-static void enc_nop_in(const IProtoPdu *p, uint8_t *b)
-{
-	const IProtoNopIn *x = &p->u.nop_in;
-	b[1] = F_BIT;
-	iproto_put_be64(b + 8, x->lun);
-	iproto_put_be32(b + 20, x->ttt);
-	iproto_put_be32(b + 24, x->statsn);
-	iproto_put_be32(b + 28, x->expcmdsn);
-	iproto_put_be32(b + 32, x->maxcmdsn);
-}
-
-static void enc_scsi_cmd(const IProtoPdu *p, uint8_t *b)
-{
-	const IProtoScsiCmd *x = &p->u.scsi_cmd;
-	b[1] = (uint8_t) ((x->final ? F_BIT : 0) | (x->read ? 0x40 : 0) | (x->write ? 0x20 : 0) | (x->attr & 7));
-	iproto_put_be64(b + 8, x->lun);
-	iproto_put_be32(b + 20, x->edtl);
-	iproto_put_be32(b + 24, x->cmdsn);
-	iproto_put_be32(b + 28, x->expstatsn);
-	memcpy(b + 32, x->cdb, IPROTO_CDB_BHS_LEN);
-}
-
-static void enc_scsi_rsp(const IProtoPdu *p, uint8_t *b)
-{
-	const IProtoScsiRsp *x = &p->u.scsi_rsp;
-	b[1] = (uint8_t) (F_BIT | (x->bidi_overflow ? 0x10 : 0) | (x->bidi_underflow ? 0x08 : 0) |
-			  (x->overflow ? 0x04 : 0) | (x->underflow ? 0x02 : 0));
-	b[2] = x->response;
-	b[3] = x->status;
-	iproto_put_be32(b + 20, x->snack_tag);
-	iproto_put_be32(b + 24, x->statsn);
-	iproto_put_be32(b + 28, x->expcmdsn);
-	iproto_put_be32(b + 32, x->maxcmdsn);
-	iproto_put_be32(b + 36, x->expdatasn);
-	iproto_put_be32(b + 40, x->bidi_residual);
-	iproto_put_be32(b + 44, x->residual);
-}
-
-static void enc_tmf_req(const IProtoPdu *p, uint8_t *b)
-{
-	const IProtoTmfReq *x = &p->u.tmf_req;
-	b[1] = (uint8_t) (F_BIT | (x->function & 0x7f));
-	iproto_put_be64(b + 8, x->lun);
-	iproto_put_be32(b + 20, x->rtt);
-	iproto_put_be32(b + 24, x->cmdsn);
-	iproto_put_be32(b + 28, x->expstatsn);
-	iproto_put_be32(b + 32, x->refcmdsn);
-	iproto_put_be32(b + 36, x->expdatasn);
-}
-
-static void enc_tmf_rsp(const IProtoPdu *p, uint8_t *b)
-{
-	const IProtoTmfRsp *x = &p->u.tmf_rsp;
-	b[1] = F_BIT;
-	b[2] = x->response;
-	iproto_put_be32(b + 24, x->statsn);
-	iproto_put_be32(b + 28, x->expcmdsn);
-	iproto_put_be32(b + 32, x->maxcmdsn);
-}
-
-static void enc_data_out(const IProtoPdu *p, uint8_t *b)
-{
-	const IProtoDataOut *x = &p->u.data_out;
-	b[1] = x->final ? F_BIT : 0;
-	iproto_put_be64(b + 8, x->lun);
-	iproto_put_be32(b + 20, x->ttt);
-	iproto_put_be32(b + 28, x->expstatsn);
-	iproto_put_be32(b + 36, x->datasn);
-	iproto_put_be32(b + 40, x->buffer_offset);
-}
-
-static void enc_data_in(const IProtoPdu *p, uint8_t *b)
-{
-	const IProtoDataIn *x = &p->u.data_in;
-	b[1] = (uint8_t) ((x->final ? F_BIT : 0) | (x->ack ? 0x40 : 0) | (x->overflow ? 0x04 : 0) |
-			  (x->underflow ? 0x02 : 0) | (x->has_status ? 0x01 : 0));
-	b[3] = x->has_status ? x->status : 0;
-	iproto_put_be64(b + 8, x->lun);
-	iproto_put_be32(b + 20, x->ttt);
-	iproto_put_be32(b + 24, x->statsn);
-	iproto_put_be32(b + 28, x->expcmdsn);
-	iproto_put_be32(b + 32, x->maxcmdsn);
-	iproto_put_be32(b + 36, x->datasn);
-	iproto_put_be32(b + 40, x->buffer_offset);
-	iproto_put_be32(b + 44, x->residual);
-}
-
-static void enc_r2t(const IProtoPdu *p, uint8_t *b)
-{
-	const IProtoR2T *x = &p->u.r2t;
-	b[1] = F_BIT;
-	iproto_put_be64(b + 8, x->lun);
-	iproto_put_be32(b + 20, x->ttt);
-	iproto_put_be32(b + 24, x->statsn);
-	iproto_put_be32(b + 28, x->expcmdsn);
-	iproto_put_be32(b + 32, x->maxcmdsn);
-	iproto_put_be32(b + 36, x->r2tsn);
-	iproto_put_be32(b + 40, x->buffer_offset);
-	iproto_put_be32(b + 44, x->desired_len);
-}
-
-static void enc_async(const IProtoPdu *p, uint8_t *b)
-{
-	const IProtoAsyncMsg *x = &p->u.async;
-	b[1] = F_BIT;
-	iproto_put_be64(b + 8, x->lun);
-	iproto_put_be32(b + 24, x->statsn);
-	iproto_put_be32(b + 28, x->expcmdsn);
-	iproto_put_be32(b + 32, x->maxcmdsn);
-	b[36] = x->event;
-	b[37] = x->vcode;
-	iproto_put_be16(b + 38, x->param1);
-	iproto_put_be16(b + 40, x->param2);
-	iproto_put_be16(b + 42, x->param3);
-}
-
-static void enc_text_req(const IProtoPdu *p, uint8_t *b)
-{
-	const IProtoTextReq *x = &p->u.text_req;
-	b[1] = (uint8_t) ((x->final ? F_BIT : 0) | (x->cont ? 0x40 : 0));
-	iproto_put_be64(b + 8, x->lun);
-	iproto_put_be32(b + 20, x->ttt);
-	iproto_put_be32(b + 24, x->cmdsn);
-	iproto_put_be32(b + 28, x->expstatsn);
-}
-
-static void enc_text_rsp(const IProtoPdu *p, uint8_t *b)
-{
-	const IProtoTextRsp *x = &p->u.text_rsp;
-	b[1] = (uint8_t) ((x->final ? F_BIT : 0) | (x->cont ? 0x40 : 0));
-	iproto_put_be64(b + 8, x->lun);
-	iproto_put_be32(b + 20, x->ttt);
-	iproto_put_be32(b + 24, x->statsn);
-	iproto_put_be32(b + 28, x->expcmdsn);
-	iproto_put_be32(b + 32, x->maxcmdsn);
-}
-
-static uint8_t login_flags(bool transit, bool cont, uint8_t csg, uint8_t nsg)
-{
-	return (uint8_t) ((transit ? 0x80 : 0) | (cont ? 0x40 : 0) | (csg & 3) << 2 | (nsg & 3));
-}
-
-static void enc_login_req(const IProtoPdu *p, uint8_t *b)
-{
-	const IProtoLoginReq *x = &p->u.login_req;
-	b[1] = login_flags(x->transit, x->cont, x->csg, x->nsg);
-	b[2] = x->version_max;
-	b[3] = x->version_min;
-	memcpy(b + 8, x->isid, 6);
-	iproto_put_be16(b + 14, x->tsih);
-	iproto_put_be16(b + 20, x->cid);
-	iproto_put_be32(b + 24, x->cmdsn);
-	iproto_put_be32(b + 28, x->expstatsn);
-}
-
-static void enc_login_rsp(const IProtoPdu *p, uint8_t *b)
-{
-	const IProtoLoginRsp *x = &p->u.login_rsp;
-	b[1] = login_flags(x->transit, x->cont, x->csg, x->nsg);
-	b[2] = x->version_max;
-	b[3] = x->version_active;
-	memcpy(b + 8, x->isid, 6);
-	iproto_put_be16(b + 14, x->tsih);
-	iproto_put_be32(b + 24, x->statsn);
-	iproto_put_be32(b + 28, x->expcmdsn);
-	iproto_put_be32(b + 32, x->maxcmdsn);
-	b[36] = x->status_class;
-	b[37] = x->status_detail;
-}
-
-static void enc_logout_req(const IProtoPdu *p, uint8_t *b)
-{
-	const IProtoLogoutReq *x = &p->u.logout_req;
-	b[1] = (uint8_t) (F_BIT | (x->reason & 0x7f));
-	iproto_put_be16(b + 20, x->cid);
-	iproto_put_be32(b + 24, x->cmdsn);
-	iproto_put_be32(b + 28, x->expstatsn);
-}
-
-static void enc_logout_rsp(const IProtoPdu *p, uint8_t *b)
-{
-	const IProtoLogoutRsp *x = &p->u.logout_rsp;
-	b[1] = F_BIT;
-	b[2] = x->response;
-	iproto_put_be32(b + 24, x->statsn);
-	iproto_put_be32(b + 28, x->expcmdsn);
-	iproto_put_be32(b + 32, x->maxcmdsn);
-	iproto_put_be16(b + 40, x->time2wait);
-	iproto_put_be16(b + 42, x->time2retain);
-}
-
-static void enc_snack(const IProtoPdu *p, uint8_t *b)
-{
-	const IProtoSnackReq *x = &p->u.snack;
-	b[1] = (uint8_t) (F_BIT | (x->type & 0x0f));
-	iproto_put_be64(b + 8, x->lun);
-	iproto_put_be32(b + 20, x->ttt);
-	iproto_put_be32(b + 28, x->expstatsn);
-	iproto_put_be32(b + 40, x->begrun);
-	iproto_put_be32(b + 44, x->runlength);
-}
-
-static void enc_reject(const IProtoPdu *p, uint8_t *b)
-{
-	const IProtoReject *x = &p->u.reject;
-	b[1] = F_BIT;
-	b[2] = x->reason;
-	iproto_put_be32(b + 24, x->statsn);
-	iproto_put_be32(b + 28, x->expcmdsn);
-	iproto_put_be32(b + 32, x->maxcmdsn);
-	iproto_put_be32(b + 36, x->datasn_r2tsn);
-}
+/* Each PDU's BHS is described as data: where each field of its IProto*
+ * struct sits (byte offset, and for flags and sub-byte fields the mask and
+ * shift), transcribed from the RFC's figures.  One decoder and one encoder
+ * walk these tables. */
+typedef enum { K_NUM, K_FLAG, K_BITS, K_BYTES } FieldKind;
 
 typedef struct {
-	void (*decode)(IProtoPdu *p, const uint8_t *b);
-	void (*encode)(const IProtoPdu *p, uint8_t *b);
-} Codec;
+	uint8_t kind;     /* FieldKind */
+	uint8_t byte;     /* offset in the BHS */
+	uint8_t width;    /* bytes (K_NUM, K_BYTES) */
+	uint8_t mask;     /* K_FLAG, K_BITS */
+	uint8_t shift;    /* K_BITS */
+	uint16_t member;  /* offset in IProtoPdu */
+} Field;
 
-static const Codec codecs[64] = {
-	[IPROTO_OP_NOP_OUT] = { dec_nop_out, enc_nop_out },
-	[IPROTO_OP_SCSI_CMD] = { dec_scsi_cmd, enc_scsi_cmd },
-	[IPROTO_OP_TMF_REQ] = { dec_tmf_req, enc_tmf_req },
-	[IPROTO_OP_LOGIN_REQ] = { dec_login_req, enc_login_req },
-	[IPROTO_OP_TEXT_REQ] = { dec_text_req, enc_text_req },
-	[IPROTO_OP_DATA_OUT] = { dec_data_out, enc_data_out },
-	[IPROTO_OP_LOGOUT_REQ] = { dec_logout_req, enc_logout_req },
-	[IPROTO_OP_SNACK_REQ] = { dec_snack, enc_snack },
-	[IPROTO_OP_NOP_IN] = { dec_nop_in, enc_nop_in },
-	[IPROTO_OP_SCSI_RSP] = { dec_scsi_rsp, enc_scsi_rsp },
-	[IPROTO_OP_TMF_RSP] = { dec_tmf_rsp, enc_tmf_rsp },
-	[IPROTO_OP_LOGIN_RSP] = { dec_login_rsp, enc_login_rsp },
-	[IPROTO_OP_TEXT_RSP] = { dec_text_rsp, enc_text_rsp },
-	[IPROTO_OP_DATA_IN] = { dec_data_in, enc_data_in },
-	[IPROTO_OP_LOGOUT_RSP] = { dec_logout_rsp, enc_logout_rsp },
-	[IPROTO_OP_R2T] = { dec_r2t, enc_r2t },
-	[IPROTO_OP_ASYNC_MSG] = { dec_async, enc_async },
-	[IPROTO_OP_REJECT] = { dec_reject, enc_reject },
+#define MEMBER(type, m) ((uint16_t) (offsetof(IProtoPdu, u) + offsetof(type, m)))
+/* The member's C type must match its width: checked by _Generic. */
+#define NUM(type, m, off) \
+	{ K_NUM, off, _Generic(((type *) 0)->m, uint8_t: 1, uint16_t: 2, uint32_t: 4, uint64_t: 8), 0, 0, MEMBER(type, m) }
+#define FLAG(type, m, off, msk) \
+	{ K_FLAG, off, _Generic(((type *) 0)->m, bool: 1), msk, 0, MEMBER(type, m) }
+#define BITS(type, m, off, msk, sh) \
+	{ K_BITS, off, _Generic(((type *) 0)->m, uint8_t: 1), msk, sh, MEMBER(type, m) }
+#define BYTES(type, m, off) { K_BYTES, off, sizeof(((type *) 0)->m), 0, 0, MEMBER(type, m) }
+
+/* sec. 11.18 */
+static const Field nop_out[] = {
+	NUM(IProtoNopOut, lun, 8), NUM(IProtoNopOut, ttt, 20),
+	NUM(IProtoNopOut, cmdsn, 24), NUM(IProtoNopOut, expstatsn, 28),
 };
+/* sec. 11.19 */
+static const Field nop_in[] = {
+	NUM(IProtoNopIn, lun, 8), NUM(IProtoNopIn, ttt, 20), NUM(IProtoNopIn, statsn, 24),
+	NUM(IProtoNopIn, expcmdsn, 28), NUM(IProtoNopIn, maxcmdsn, 32),
+};
+/* sec. 11.3: byte 1 = F R W . . ATTR(3) */
+static const Field scsi_cmd[] = {
+	FLAG(IProtoScsiCmd, final, 1, 0x80), FLAG(IProtoScsiCmd, read, 1, 0x40),
+	FLAG(IProtoScsiCmd, write, 1, 0x20), BITS(IProtoScsiCmd, attr, 1, 0x07, 0),
+	NUM(IProtoScsiCmd, lun, 8), NUM(IProtoScsiCmd, edtl, 20), NUM(IProtoScsiCmd, cmdsn, 24),
+	NUM(IProtoScsiCmd, expstatsn, 28), BYTES(IProtoScsiCmd, cdb, 32),
+};
+/* sec. 11.4: byte 1 = 1 . . o u O U . */
+static const Field scsi_rsp[] = {
+	FLAG(IProtoScsiRsp, bidi_overflow, 1, 0x10), FLAG(IProtoScsiRsp, bidi_underflow, 1, 0x08),
+	FLAG(IProtoScsiRsp, overflow, 1, 0x04), FLAG(IProtoScsiRsp, underflow, 1, 0x02),
+	NUM(IProtoScsiRsp, response, 2), NUM(IProtoScsiRsp, status, 3),
+	NUM(IProtoScsiRsp, snack_tag, 20), NUM(IProtoScsiRsp, statsn, 24),
+	NUM(IProtoScsiRsp, expcmdsn, 28), NUM(IProtoScsiRsp, maxcmdsn, 32),
+	NUM(IProtoScsiRsp, expdatasn, 36), NUM(IProtoScsiRsp, bidi_residual, 40),
+	NUM(IProtoScsiRsp, residual, 44),
+};
+/* sec. 11.5: byte 1 = 1 Function(7) */
+static const Field tmf_req[] = {
+	BITS(IProtoTmfReq, function, 1, 0x7f, 0), NUM(IProtoTmfReq, lun, 8), NUM(IProtoTmfReq, rtt, 20),
+	NUM(IProtoTmfReq, cmdsn, 24), NUM(IProtoTmfReq, expstatsn, 28),
+	NUM(IProtoTmfReq, refcmdsn, 32), NUM(IProtoTmfReq, expdatasn, 36),
+};
+/* sec. 11.6 */
+static const Field tmf_rsp[] = {
+	NUM(IProtoTmfRsp, response, 2), NUM(IProtoTmfRsp, statsn, 24),
+	NUM(IProtoTmfRsp, expcmdsn, 28), NUM(IProtoTmfRsp, maxcmdsn, 32),
+};
+/* sec. 11.7.1: byte 1 = F */
+static const Field data_out[] = {
+	FLAG(IProtoDataOut, final, 1, 0x80), NUM(IProtoDataOut, lun, 8), NUM(IProtoDataOut, ttt, 20),
+	NUM(IProtoDataOut, expstatsn, 28), NUM(IProtoDataOut, datasn, 36),
+	NUM(IProtoDataOut, buffer_offset, 40),
+};
+/* sec. 11.7.1: byte 1 = F A . . . O U S; status in byte 3 */
+static const Field data_in[] = {
+	FLAG(IProtoDataIn, final, 1, 0x80), FLAG(IProtoDataIn, ack, 1, 0x40),
+	FLAG(IProtoDataIn, overflow, 1, 0x04), FLAG(IProtoDataIn, underflow, 1, 0x02),
+	FLAG(IProtoDataIn, has_status, 1, 0x01), NUM(IProtoDataIn, status, 3),
+	NUM(IProtoDataIn, lun, 8), NUM(IProtoDataIn, ttt, 20), NUM(IProtoDataIn, statsn, 24),
+	NUM(IProtoDataIn, expcmdsn, 28), NUM(IProtoDataIn, maxcmdsn, 32), NUM(IProtoDataIn, datasn, 36),
+	NUM(IProtoDataIn, buffer_offset, 40), NUM(IProtoDataIn, residual, 44),
+};
+/* sec. 11.8 */
+static const Field r2t[] = {
+	NUM(IProtoR2T, lun, 8), NUM(IProtoR2T, ttt, 20), NUM(IProtoR2T, statsn, 24),
+	NUM(IProtoR2T, expcmdsn, 28), NUM(IProtoR2T, maxcmdsn, 32), NUM(IProtoR2T, r2tsn, 36),
+	NUM(IProtoR2T, buffer_offset, 40), NUM(IProtoR2T, desired_len, 44),
+};
+/* sec. 11.9 */
+static const Field async_msg[] = {
+	NUM(IProtoAsyncMsg, lun, 8), NUM(IProtoAsyncMsg, statsn, 24), NUM(IProtoAsyncMsg, expcmdsn, 28),
+	NUM(IProtoAsyncMsg, maxcmdsn, 32), NUM(IProtoAsyncMsg, event, 36), NUM(IProtoAsyncMsg, vcode, 37),
+	NUM(IProtoAsyncMsg, param1, 38), NUM(IProtoAsyncMsg, param2, 40), NUM(IProtoAsyncMsg, param3, 42),
+};
+/* sec. 11.10: byte 1 = F C */
+static const Field text_req[] = {
+	FLAG(IProtoTextReq, final, 1, 0x80), FLAG(IProtoTextReq, cont, 1, 0x40),
+	NUM(IProtoTextReq, lun, 8), NUM(IProtoTextReq, ttt, 20),
+	NUM(IProtoTextReq, cmdsn, 24), NUM(IProtoTextReq, expstatsn, 28),
+};
+/* sec. 11.11 */
+static const Field text_rsp[] = {
+	FLAG(IProtoTextRsp, final, 1, 0x80), FLAG(IProtoTextRsp, cont, 1, 0x40),
+	NUM(IProtoTextRsp, lun, 8), NUM(IProtoTextRsp, ttt, 20), NUM(IProtoTextRsp, statsn, 24),
+	NUM(IProtoTextRsp, expcmdsn, 28), NUM(IProtoTextRsp, maxcmdsn, 32),
+};
+/* sec. 11.12: byte 1 = T C . . CSG(2) NSG(2) */
+static const Field login_req[] = {
+	FLAG(IProtoLoginReq, transit, 1, 0x80), FLAG(IProtoLoginReq, cont, 1, 0x40),
+	BITS(IProtoLoginReq, csg, 1, 0x0c, 2), BITS(IProtoLoginReq, nsg, 1, 0x03, 0),
+	NUM(IProtoLoginReq, version_max, 2), NUM(IProtoLoginReq, version_min, 3),
+	BYTES(IProtoLoginReq, isid, 8), NUM(IProtoLoginReq, tsih, 14), NUM(IProtoLoginReq, cid, 20),
+	NUM(IProtoLoginReq, cmdsn, 24), NUM(IProtoLoginReq, expstatsn, 28),
+};
+/* sec. 11.13 */
+static const Field login_rsp[] = {
+	FLAG(IProtoLoginRsp, transit, 1, 0x80), FLAG(IProtoLoginRsp, cont, 1, 0x40),
+	BITS(IProtoLoginRsp, csg, 1, 0x0c, 2), BITS(IProtoLoginRsp, nsg, 1, 0x03, 0),
+	NUM(IProtoLoginRsp, version_max, 2), NUM(IProtoLoginRsp, version_active, 3),
+	BYTES(IProtoLoginRsp, isid, 8), NUM(IProtoLoginRsp, tsih, 14), NUM(IProtoLoginRsp, statsn, 24),
+	NUM(IProtoLoginRsp, expcmdsn, 28), NUM(IProtoLoginRsp, maxcmdsn, 32),
+	NUM(IProtoLoginRsp, status_class, 36), NUM(IProtoLoginRsp, status_detail, 37),
+};
+/* sec. 11.14: byte 1 = 1 ReasonCode(7) */
+static const Field logout_req[] = {
+	BITS(IProtoLogoutReq, reason, 1, 0x7f, 0), NUM(IProtoLogoutReq, cid, 20),
+	NUM(IProtoLogoutReq, cmdsn, 24), NUM(IProtoLogoutReq, expstatsn, 28),
+};
+/* sec. 11.15 */
+static const Field logout_rsp[] = {
+	NUM(IProtoLogoutRsp, response, 2), NUM(IProtoLogoutRsp, statsn, 24),
+	NUM(IProtoLogoutRsp, expcmdsn, 28), NUM(IProtoLogoutRsp, maxcmdsn, 32),
+	NUM(IProtoLogoutRsp, time2wait, 40), NUM(IProtoLogoutRsp, time2retain, 42),
+};
+/* sec. 11.16: byte 1 = 1 . . . Type(4) */
+static const Field snack[] = {
+	BITS(IProtoSnackReq, type, 1, 0x0f, 0), NUM(IProtoSnackReq, lun, 8), NUM(IProtoSnackReq, ttt, 20),
+	NUM(IProtoSnackReq, expstatsn, 28), NUM(IProtoSnackReq, begrun, 40),
+	NUM(IProtoSnackReq, runlength, 44),
+};
+/* sec. 11.17 */
+static const Field reject[] = {
+	NUM(IProtoReject, reason, 2), NUM(IProtoReject, statsn, 24), NUM(IProtoReject, expcmdsn, 28),
+	NUM(IProtoReject, maxcmdsn, 32), NUM(IProtoReject, datasn_r2tsn, 36),
+};
+
+typedef struct {
+	const Field *fields;
+	unsigned n_fields;
+	uint8_t byte1;    /* bits the RFC fixes to 1 in byte 1 (the F bit of single-PDU types) */
+} Layout;
+
+#define LAYOUT(f, b1) { f, G_N_ELEMENTS(f), b1 }
+static const Layout layouts[64] = {
+	[IPROTO_OP_NOP_OUT] = LAYOUT(nop_out, F_BIT),
+	[IPROTO_OP_SCSI_CMD] = LAYOUT(scsi_cmd, 0),
+	[IPROTO_OP_TMF_REQ] = LAYOUT(tmf_req, F_BIT),
+	[IPROTO_OP_LOGIN_REQ] = LAYOUT(login_req, 0),
+	[IPROTO_OP_TEXT_REQ] = LAYOUT(text_req, 0),
+	[IPROTO_OP_DATA_OUT] = LAYOUT(data_out, 0),
+	[IPROTO_OP_LOGOUT_REQ] = LAYOUT(logout_req, F_BIT),
+	[IPROTO_OP_SNACK_REQ] = LAYOUT(snack, F_BIT),
+	[IPROTO_OP_NOP_IN] = LAYOUT(nop_in, F_BIT),
+	[IPROTO_OP_SCSI_RSP] = LAYOUT(scsi_rsp, F_BIT),
+	[IPROTO_OP_TMF_RSP] = LAYOUT(tmf_rsp, F_BIT),
+	[IPROTO_OP_LOGIN_RSP] = LAYOUT(login_rsp, 0),
+	[IPROTO_OP_TEXT_RSP] = LAYOUT(text_rsp, 0),
+	[IPROTO_OP_DATA_IN] = LAYOUT(data_in, 0),
+	[IPROTO_OP_LOGOUT_RSP] = LAYOUT(logout_rsp, F_BIT),
+	[IPROTO_OP_R2T] = LAYOUT(r2t, F_BIT),
+	[IPROTO_OP_ASYNC_MSG] = LAYOUT(async_msg, F_BIT),
+	[IPROTO_OP_REJECT] = LAYOUT(reject, F_BIT),
+};
+
+static void decode_fields(IProtoPdu *pdu, const uint8_t *b)
+{
+	const Layout *l = &layouts[pdu->opcode];
+	uint8_t *base = (uint8_t *) pdu;
+	for (unsigned i = 0; i < l->n_fields; i++) {
+		const Field *f = &l->fields[i];
+		void *m = base + f->member;
+		const uint8_t *p = b + f->byte;
+		switch (f->kind) {
+		case K_NUM:
+			switch (f->width) {
+			case 1: *(uint8_t *) m = p[0]; break;
+			case 2: *(uint16_t *) m = iproto_get_be16(p); break;
+			case 4: *(uint32_t *) m = iproto_get_be32(p); break;
+			default: *(uint64_t *) m = iproto_get_be64(p); break;
+			}
+			break;
+		case K_FLAG:
+			*(bool *) m = (p[0] & f->mask) != 0;
+			break;
+		case K_BITS:
+			*(uint8_t *) m = (uint8_t) ((p[0] & f->mask) >> f->shift);
+			break;
+		case K_BYTES:
+			memcpy(m, p, f->width);
+			break;
+		}
+	}
+	/* sec. 11.7.4: the Data-In status byte is reserved unless S=1 */
+	if (pdu->opcode == IPROTO_OP_DATA_IN && !pdu->u.data_in.has_status)
+		pdu->u.data_in.status = 0;
+}
+
+static void encode_fields(const IProtoPdu *pdu, uint8_t *b)
+{
+	const Layout *l = &layouts[pdu->opcode];
+	const uint8_t *base = (const uint8_t *) pdu;
+	b[1] = l->byte1;
+	for (unsigned i = 0; i < l->n_fields; i++) {
+		const Field *f = &l->fields[i];
+		const void *m = base + f->member;
+		uint8_t *p = b + f->byte;
+		switch (f->kind) {
+		case K_NUM:
+			switch (f->width) {
+			case 1: p[0] = *(const uint8_t *) m; break;
+			case 2: iproto_put_be16(p, *(const uint16_t *) m); break;
+			case 4: iproto_put_be32(p, *(const uint32_t *) m); break;
+			default: iproto_put_be64(p, *(const uint64_t *) m); break;
+			}
+			break;
+		case K_FLAG:
+			if (*(const bool *) m)
+				p[0] |= f->mask;
+			break;
+		case K_BITS:
+			p[0] |= (uint8_t) ((*(const uint8_t *) m << f->shift) & f->mask);
+			break;
+		case K_BYTES:
+			memcpy(p, m, f->width);
+			break;
+		}
+	}
+	if (pdu->opcode == IPROTO_OP_DATA_IN && !pdu->u.data_in.has_status)
+		b[3] = 0;
+}
 
 /* ---- public ------------------------------------------------------------ */
 
@@ -539,7 +296,7 @@ size_t iproto_pdu_header_len(const IProtoPdu *pdu)
 
 size_t iproto_pdu_encode(const IProtoPdu *pdu, uint8_t *buf, size_t cap, GError **error)
 {
-	if (pdu->opcode >= 64 || !codecs[pdu->opcode].encode) {
+	if (pdu->opcode >= 64 || !layouts[pdu->opcode].fields) {
 		g_set_error(error, IPROTO_ERROR, IPROTO_ERROR_INVALID_ARGUMENT,
 			    "cannot encode opcode 0x%02x", pdu->opcode);
 		return 0;
@@ -564,7 +321,7 @@ size_t iproto_pdu_encode(const IProtoPdu *pdu, uint8_t *buf, size_t cap, GError 
 		return 0;
 	}
 	memset(buf, 0, len);
-	codecs[pdu->opcode].encode(pdu, buf);
+	encode_fields(pdu, buf);
 	const IProtoOpcodeInfo *info = iproto_opcode_info(pdu->opcode);
 	buf[0] = (uint8_t) (pdu->opcode | (info->may_be_immediate && pdu->immediate ? I_BIT : 0));
 	buf[4] = (uint8_t) ((len - IPROTO_BHS_LEN) / 4);
@@ -727,7 +484,9 @@ gboolean iproto_pdu_decode(IProtoPdu *pdu, const uint8_t *hdr, size_t hdr_len, G
 	pdu->total_ahs_len = (uint16_t) iproto_bhs_ahs_len(hdr);
 	pdu->data_len = iproto_bhs_data_len(hdr);
 	pdu->itt = iproto_get_be32(hdr + 16);
-	codecs[opcode].decode(pdu, hdr);
+	decode_fields(pdu, hdr);
+	if (opcode == IPROTO_OP_SCSI_CMD)
+		pdu->u.scsi_cmd.cdb_len = IPROTO_CDB_BHS_LEN;
 
 	if (info->data == IPROTO_DATA_NONE && pdu->data_len != 0) {
 		g_set_error(error, IPROTO_ERROR, IPROTO_ERROR_PDU_FORMAT,
