@@ -29,6 +29,7 @@ struct _IProtoNeg {
 	IProtoConnParams conn;
 	guint8 state[IPROTO_KEY_COUNT];
 	char *offered[IPROTO_KEY_COUNT]; /* our offered value, to check answers */
+	char *declared[IPROTO_KEY_COUNT]; /* the peer's declaration, to spot repeats */
 	GHashTable *unknown_seen;
 	gboolean first_done; /* the first key list of this connection was received */
 };
@@ -65,8 +66,10 @@ void iproto_neg_free(IProtoNeg *neg)
 	if (!neg)
 		return;
 	iproto_session_params_clear(&neg->sess);
-	for (guint i = 0; i < IPROTO_KEY_COUNT; i++)
+	for (guint i = 0; i < IPROTO_KEY_COUNT; i++) {
 		g_free(neg->offered[i]);
+		g_free(neg->declared[i]);
+	}
 	g_hash_table_unref(neg->unknown_seen);
 	g_free(neg);
 }
@@ -335,21 +338,40 @@ static gboolean is_answer_word(const char *v)
 	return !strcmp(v, "Reject") || !strcmp(v, "NotUnderstood") || !strcmp(v, "Irrelevant");
 }
 
-/* Duplicate rule (sec. 6.2): each key at most once per negotiation. */
-static gboolean note_seen(IProtoNeg *neg, const IProtoKeyDef *def, const char *key, GError **error)
+enum { DUP_ERROR = -1, DUP_REPEAT = 0, DUP_NEW = 1 };
+
+/* Duplicate rule (sec. 6.2): each key at most once per negotiation.  One
+ * exception for interoperability: libiscsi sends its declarations
+ * (InitiatorName, TargetName, SessionType, InitiatorAlias) again in the
+ * operational stage after CHAP; the same declaration with the same value
+ * changes nothing, so it is ignored rather than failed. */
+static int note_seen(IProtoNeg *neg, const IProtoKeyDef *def, const IProtoTextPair *p, GError **error)
 {
 	if (def) {
-		if ((neg->state[def->id] & SEEN) && !(def->flags & IPROTO_KEYF_REPEATABLE))
-			return fail(error, IPROTO_ERROR_KEY_DUPLICATE, "key %s sent twice (RFC 7143 sec. 6.2)", def->name);
+		if ((neg->state[def->id] & SEEN) && !(def->flags & IPROTO_KEYF_REPEATABLE)) {
+			if (def->result == IPROTO_KEY_RESULT_NONE && g_strcmp0(neg->declared[def->id], p->value) == 0)
+				return DUP_REPEAT;
+			g_set_error(error, IPROTO_ERROR, IPROTO_ERROR_KEY_DUPLICATE, "key %s sent twice (RFC 7143 sec. 6.2)",
+				    def->name);
+			return DUP_ERROR;
+		}
 		neg->state[def->id] |= SEEN;
-		return TRUE;
+		if (def->result == IPROTO_KEY_RESULT_NONE) {
+			g_free(neg->declared[def->id]);
+			neg->declared[def->id] = g_strdup(p->value);
+		}
+		return DUP_NEW;
 	}
-	if (g_hash_table_contains(neg->unknown_seen, key))
-		return fail(error, IPROTO_ERROR_KEY_DUPLICATE, "key %s sent twice (RFC 7143 sec. 6.2)", key);
-	if (g_hash_table_size(neg->unknown_seen) >= MAX_UNKNOWN_KEYS)
-		return fail(error, IPROTO_ERROR_TEXT_TOO_LONG, "too many unknown keys (last: %s)", key);
-	g_hash_table_add(neg->unknown_seen, g_strdup(key));
-	return TRUE;
+	if (g_hash_table_contains(neg->unknown_seen, p->key)) {
+		g_set_error(error, IPROTO_ERROR, IPROTO_ERROR_KEY_DUPLICATE, "key %s sent twice (RFC 7143 sec. 6.2)", p->key);
+		return DUP_ERROR;
+	}
+	if (g_hash_table_size(neg->unknown_seen) >= MAX_UNKNOWN_KEYS) {
+		g_set_error(error, IPROTO_ERROR, IPROTO_ERROR_TEXT_TOO_LONG, "too many unknown keys (last: %s)", p->key);
+		return DUP_ERROR;
+	}
+	g_hash_table_add(neg->unknown_seen, g_strdup(p->key));
+	return DUP_NEW;
 }
 
 /* Where and from whom the key may come (sec. 12, 13: "Use" and senders). */
@@ -382,8 +404,9 @@ static gboolean receive_one(IProtoNeg *neg, IProtoPhase phase, const IProtoTextP
 {
 	const IProtoKeyDef *def = iproto_key_lookup(p->key);
 
-	if (!note_seen(neg, def, p->key, error))
-		return FALSE;
+	int dup = note_seen(neg, def, p, error);
+	if (dup != DUP_NEW)
+		return dup == DUP_REPEAT;
 	if (!def) {
 		/* sec. 6.2: unknown keys, X- and X# ones included. */
 		answer(neg, out, NULL, p->key, "NotUnderstood");

@@ -187,10 +187,14 @@ static void test_duplicates(void)
 	iproto_text_list_free(answer_of(b, kv("ImmediateData=No", NULL)));
 	expect_receive_error(b, IPROTO_PHASE_OPERATIONAL, kv("ImmediateData=No", NULL), IPROTO_ERROR_KEY_DUPLICATE,
 			     0x0200);
-	/* declarations too, and unknown keys */
+	/* a declaration repeated with another value, and unknown keys */
 	g_autoptr(IProtoNeg) c = target_after_login_start(&cfg, "SessionType=Normal");
 	expect_receive_error(c, IPROTO_PHASE_OPERATIONAL, kv("InitiatorName=iqn.2026-01.test:other", NULL),
 			     IPROTO_ERROR_KEY_DUPLICATE, 0x0200);
+	/* the same declarations again (libiscsi repeats them after CHAP) are harmless */
+	g_autoptr(IProtoNeg) c2 = target_after_login_start(&cfg, "SessionType=Normal");
+	iproto_text_list_free(answer_of(c2, kv(INAME, TNAME, "SessionType=Normal", "HeaderDigest=None", NULL)));
+	g_assert_cmpstr(iproto_neg_session(c2)->initiator_name, ==, "iqn.2026-01.test.init:host1");
 	g_autoptr(IProtoNeg) d = target_after_login_start(&cfg, "SessionType=Normal");
 	expect_receive_error(d, IPROTO_PHASE_OPERATIONAL, kv("X-a.b=1", "X-a.b=1", NULL), IPROTO_ERROR_KEY_DUPLICATE,
 			     0x0200);
