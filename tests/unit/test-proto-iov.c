@@ -229,6 +229,28 @@ static void test_sendmsg_socket(void)
 	sample_free(s);
 }
 
+/* A train may grow while its head is partly sent (a sender appends new
+ * PDUs to the train it is still writing): the cursor is kept. */
+static void test_append_after_partial(void)
+{
+	SamplePdu s[N_SAMPLES];
+	sample_pdus(s);
+	IProtoIov *v = g_new(IProtoIov, 1);
+	iproto_iov_init(v, true, false);
+	g_assert_true(iproto_iov_add_buf(v, &s[1].pdu, s[1].data, s[1].len, NULL));
+	g_autoptr(GByteArray) first = stream_flatten(v);
+	g_assert_false(iproto_iov_advance(v, 100)); /* inside the data */
+	g_assert_true(iproto_iov_add_buf(v, &s[2].pdu, s[2].data, s[2].len, NULL));
+	g_autoptr(GByteArray) rest = stream_flatten(v);
+	g_autoptr(GByteArray) want = sample_stream(s + 1, 2, true, false);
+	g_assert_cmpuint(rest->len, ==, want->len - 100);
+	g_assert_cmpmem(rest->data, rest->len, want->data + 100, want->len - 100);
+	g_assert_cmpmem(first->data, first->len, want->data, first->len);
+	g_assert_true(iproto_iov_advance(v, rest->len));
+	g_free(v);
+	sample_free(s);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -237,6 +259,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/proto/iov/ahs-header-digest", test_ahs_header_digest);
 	g_test_add_func("/proto/iov/capacity", test_capacity);
 	g_test_add_func("/proto/iov/partial-advance", test_partial_advance);
+	g_test_add_func("/proto/iov/append-after-partial", test_append_after_partial);
 	g_test_add_func("/proto/iov/sendmsg", test_sendmsg_socket);
 	return g_test_run();
 }
