@@ -1,5 +1,7 @@
 /* Blocking iSNS request/answer over TCP (see isns-call.h). */
 #include "config.h"
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include "discovery/isns-call.h"
 #include "discovery/isns-error.h"
 #include "discovery/isns-pdu.h"
@@ -19,6 +21,8 @@ IDiscIsnsConn *idisc_isns_conn_open(const char *server, guint timeout_s, GError 
 	if (!conn)
 		return NULL;
 	g_socket_set_timeout(g_socket_connection_get_socket(conn), timeout_s);
+	/* Requests are small and pipelined: no Nagle delay. */
+	g_socket_set_option(g_socket_connection_get_socket(conn), IPPROTO_TCP, TCP_NODELAY, 1, NULL);
 	IDiscIsnsConn *c = g_new0(IDiscIsnsConn, 1);
 	c->conn = conn;
 	/* Answers may be large (a query over every registered node). */

@@ -3,6 +3,8 @@
  * matched by transaction ID; a listening port for the server's ESI and SCN
  * messages (RFC 4171 sec. 5.6.5.8, 5.6.5.13). */
 #include "config.h"
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <string.h>
 #include "discovery/isns-client.h"
 #include "discovery/isns-addr.h"
@@ -412,6 +414,7 @@ static void on_connected(GObject *src, GAsyncResult *res, gpointer p)
 		return;
 	}
 	c->conn = conn;
+	g_socket_set_option(g_socket_connection_get_socket(conn), IPPROTO_TCP, TCP_NODELAY, 1, NULL);
 	c->r = idisc_reassembler_new(16u << 20);
 	g_input_stream_read_async(g_io_stream_get_input_stream(G_IO_STREAM(c->conn)), c->buf,
 				  sizeof c->buf, G_PRIORITY_DEFAULT, c->cancel, on_read, c);

@@ -29,6 +29,7 @@ struct IsrvServer {
 	GPtrArray *pending;      /* Answer*: wait for the commit */
 	IsrvEsi *esi;
 	guint expire_timer;
+	guint commit_timer;
 };
 
 struct Conn {
@@ -154,6 +155,10 @@ static void answer_free(Answer *a)
 void isrv_server_commit(IsrvServer *srv)
 {
 	IsrvCore *core = srv->core;
+	if (srv->commit_timer) {
+		g_source_remove(srv->commit_timer);
+		srv->commit_timer = 0;
+	}
 	gboolean ok = TRUE;
 	if (isrv_db_in_batch(core->db)) {
 		g_autoptr(GError) error = NULL;
@@ -197,6 +202,14 @@ static void begin_batch(IsrvServer *srv)
 	g_autoptr(GError) error = NULL;
 	if (!isrv_db_begin(srv->core->db, &error))
 		g_warning("cannot begin a transaction: %s", error->message);
+}
+
+static gboolean on_commit_timer(gpointer p)
+{
+	IsrvServer *srv = p;
+	srv->commit_timer = 0;
+	isrv_server_commit(srv);
+	return G_SOURCE_REMOVE;
 }
 
 static gboolean on_readable(GSocket *sock, GIOCondition cond, gpointer p)
@@ -245,10 +258,17 @@ static gboolean on_readable(GSocket *sock, GIOCondition cond, gpointer p)
 		queue_answer(srv, c, m.function, m.xid, answer);
 		idisc_message_clear(&m);
 	}
-	isrv_server_commit(srv);
+	/* Group commit: wait a millisecond for the requests that pipelining
+	 * clients send as soon as they read their previous answers; a commit
+	 * (one fsync, typically several ms) then covers them all. */
+	if (!srv->commit_timer && srv->pending->len)
+		srv->commit_timer = g_timeout_add(1, on_commit_timer, srv);
 	gboolean alive = !g_socket_is_closed(c->sock);
 	if (alive && (eof || c->closing)) {
+		/* The peer is done (or framing is lost): answer what it sent,
+		 * then close. */
 		c->closing = TRUE;
+		isrv_server_commit(srv);
 		conn_flush(c);
 	}
 	/* The source stays attached unless the connection went away or
@@ -328,8 +348,7 @@ void isrv_server_free(IsrvServer *srv)
 {
 	if (!srv)
 		return;
-	if (isrv_db_in_batch(srv->core->db))
-		isrv_server_commit(srv);
+	isrv_server_commit(srv);
 	while (srv->conns)
 		conn_close(srv->conns->data);
 	if (srv->accept_src) {
