@@ -38,9 +38,11 @@ struct IProtoRecv {
 	uint8_t *buf;            /* internal data buffer, grown, never shrunk */
 	size_t buf_cap;
 
-	/* padding + data digest */
+	/* padding + data digest (whether this PDU has one is fixed when its
+	 * header is parsed, even if digests are switched meanwhile) */
 	uint8_t tail[8];
 	unsigned pad, tail_len, tail_got;
+	bool tail_digest;
 
 	/* what the last want() offered, for commit() */
 	WantKind want_kind[IPROTO_RECV_MAX_WANT];
@@ -304,7 +306,8 @@ static IProtoRecvStatus parse_header(IProtoRecv *r, GError **error)
 	r->dest_off = 0;
 	r->data_got = 0;
 	r->pad = iproto_pad_len(dlen);
-	r->tail_len = r->pad + (r->cfg.data_digest ? IPROTO_DIGEST_LEN : 0);
+	r->tail_digest = r->cfg.data_digest;
+	r->tail_len = r->pad + (r->tail_digest ? IPROTO_DIGEST_LEN : 0);
 	r->tail_got = 0;
 	r->state = ST_DATA;
 	return IPROTO_RECV_HEADER;
@@ -360,7 +363,7 @@ static IProtoRecvStatus parse_data(IProtoRecv *r, GError **error)
 	if (r->data_got < r->pdu.data_len || r->tail_got < r->tail_len)
 		return IPROTO_RECV_AGAIN;
 
-	if (r->cfg.data_digest) {
+	if (r->tail_digest) {
 		uint32_t want = iproto_digest_get(r->tail + r->pad);
 		uint32_t got = data_crc(r);
 		if (want != got)
