@@ -223,6 +223,18 @@ int cli_cmd_perf(int argc, char **argv)
 			cli_json_double(&j, "mbps", mbps);
 			cli_json_double(&j, "cpu_seconds", cpu);
 			cli_json_double(&j, "cpu_us_per_io", cpu_us);
+			cli_json_int(&j, "tsih", itni_session_get_tsih(p.s));
+			ItniConnectionInfo ci[16];
+			guint nc = MIN(itni_session_get_connections(p.s, ci, G_N_ELEMENTS(ci)), G_N_ELEMENTS(ci));
+			cli_json_begin_array(&j, "per_connection");
+			for (guint k = 0; k < nc; k++) {
+				cli_json_begin_object(&j, NULL);
+				cli_json_int(&j, "cid", ci[k].cid);
+				cli_json_string(&j, "local", ci[k].local);
+				cli_json_int(&j, "commands", (gint64) ci[k].commands);
+				cli_json_end_object(&j);
+			}
+			cli_json_end_array(&j);
 			cli_json_end_object(&j);
 			cli_json_print(&j);
 		} else {
