@@ -210,6 +210,11 @@ static gboolean take_declaration(IProtoNeg *neg, const IProtoKeyDef *def, const 
 		if (!iproto_text_parse_number(value, def->max, &n, NULL) || n < def->min)
 			return fail(error, IPROTO_ERROR_KEY_VALUE, "%s is out of range", def->name);
 		break;
+	case IPROTO_KEY_TYPE_STRING:
+		/* sec. 6.1: text values are UTF-8; daemons log and show aliases */
+		if (!g_utf8_validate(value, -1, NULL))
+			return fail(error, IPROTO_ERROR_KEY_VALUE, "%s is not valid UTF-8 (RFC 7143 sec. 6.1)", def->name);
+		break;
 	default:
 		break;
 	}

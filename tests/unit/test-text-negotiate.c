@@ -176,6 +176,37 @@ static void expect_receive_error(IProtoNeg *neg, IProtoPhase phase, IProtoTextLi
 	iproto_text_list_free(in);
 }
 
+/* Range boundaries of the numeric keys (sec. 13). */
+static void test_range_boundaries(void)
+{
+	IProtoNegConfig cfg = target_cfg();
+	cfg.session.max_burst_length = 16777215;
+	cfg.session.first_burst_length = 16777215;
+	cfg.session.max_connections = 65535;
+	cfg.session.default_time2retain = 3600;
+	g_autoptr(IProtoNeg) neg = target_after_login_start(&cfg, "SessionType=Normal");
+	g_autoptr(IProtoTextList) out =
+		answer_of(neg, kv("MaxBurstLength=16777215", "FirstBurstLength=512", "MaxConnections=65535",
+				  "DefaultTime2Wait=3600", "DefaultTime2Retain=3601", "ErrorRecoveryLevel=2",
+				  "iSCSIProtocolLevel=31", "MaxOutstandingR2T=65536", NULL));
+	g_assert_cmpstr(iproto_text_list_get(out, "MaxBurstLength"), ==, "16777215");
+	g_assert_cmpstr(iproto_text_list_get(out, "FirstBurstLength"), ==, "512");
+	g_assert_cmpstr(iproto_text_list_get(out, "MaxConnections"), ==, "65535");
+	g_assert_cmpstr(iproto_text_list_get(out, "DefaultTime2Wait"), ==, "3600");
+	g_assert_cmpstr(iproto_text_list_get(out, "DefaultTime2Retain"), ==, "Reject");
+	g_assert_cmpstr(iproto_text_list_get(out, "ErrorRecoveryLevel"), ==, "0");
+	g_assert_cmpstr(iproto_text_list_get(out, "iSCSIProtocolLevel"), ==, "1");
+	g_assert_cmpstr(iproto_text_list_get(out, "MaxOutstandingR2T"), ==, "Reject");
+	/* a declared MaxRecvDataSegmentLength out of range fails the login */
+	g_autoptr(IProtoNeg) b = target_after_login_start(&cfg, "SessionType=Normal");
+	expect_receive_error(b, IPROTO_PHASE_OPERATIONAL, kv("MaxRecvDataSegmentLength=511", NULL),
+			     IPROTO_ERROR_KEY_VALUE, 0x0200);
+	/* aliases must be UTF-8 */
+	g_autoptr(IProtoNeg) c = target_after_login_start(&cfg, "SessionType=Normal");
+	expect_receive_error(c, IPROTO_PHASE_OPERATIONAL, kv("InitiatorAlias=\xff\xfe", NULL), IPROTO_ERROR_KEY_VALUE,
+			     0x0200);
+}
+
 static void test_duplicates(void)
 {
 	IProtoNegConfig cfg = target_cfg();
@@ -563,6 +594,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/negotiate/target/numeric", test_numeric_results);
 	g_test_add_func("/negotiate/target/boolean-list", test_boolean_and_list_results);
 	g_test_add_func("/negotiate/target/out-of-range", test_out_of_range_rejected);
+	g_test_add_func("/negotiate/target/range-boundaries", test_range_boundaries);
 	g_test_add_func("/negotiate/target/unknown", test_unknown_keys);
 	g_test_add_func("/negotiate/target/duplicates", test_duplicates);
 	g_test_add_func("/negotiate/target/discovery", test_discovery_irrelevant);
