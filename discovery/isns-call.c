@@ -39,6 +39,11 @@ void idisc_isns_conn_free(IDiscIsnsConn *c)
 	g_free(c);
 }
 
+void idisc_isns_conn_shutdown_write(IDiscIsnsConn *c)
+{
+	g_socket_shutdown(g_socket_connection_get_socket(c->conn), FALSE, TRUE, NULL);
+}
+
 gboolean idisc_isns_conn_send_raw(IDiscIsnsConn *c, const guint8 *data, gsize len, GError **error)
 {
 	GOutputStream *out = g_io_stream_get_output_stream(G_IO_STREAM(c->conn));

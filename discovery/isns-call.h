@@ -20,5 +20,7 @@ IDiscTlvList *idisc_isns_conn_call(IDiscIsnsConn *c, guint16 function, guint16 f
 gboolean idisc_isns_conn_send(IDiscIsnsConn *c, guint16 function, guint16 flags, guint16 xid,
 			      const guint8 *payload, gsize len, GError **error);
 IDiscTlvList *idisc_isns_conn_recv(IDiscIsnsConn *c, guint16 *xid, GError **error);
+/* No more requests from us (the server sees end of file). */
+void idisc_isns_conn_shutdown_write(IDiscIsnsConn *c);
 /* Write raw bytes (tests that send malformed PDUs). */
 gboolean idisc_isns_conn_send_raw(IDiscIsnsConn *c, const guint8 *data, gsize len, GError **error);
