@@ -302,6 +302,14 @@ typedef struct {
 	int lun;
 } IoSetup;
 
+static void io_teardown(IoSetup *io)
+{
+	itni_session_free(io->s);
+	itni_context_free(io->ctx);
+	itni_config_free(io->cfg);
+	memset(io, 0, sizeof *io);
+}
+
 static int io_setup(IoArgs *a, const char *usage, gboolean need_lun, IoSetup *io)
 {
 	GError *error = NULL;
@@ -312,23 +320,19 @@ static int io_setup(IoArgs *a, const char *usage, gboolean need_lun, IoSetup *io
 		return rc;
 	}
 	io->lun = cli_io_lun(io->cfg);
-	if (need_lun && io->lun < 0)
+	if (need_lun && io->lun < 0) {
+		io_teardown(io);
 		return cli_usage(usage, "the URL names no LUN: iscsi://host[:port]/TARGET-IQN/LUN");
+	}
 	io->ctx = itni_context_new(0);
 	io->s = cli_io_login(io->ctx, io->cfg, &error);
 	if (!io->s) {
 		int rc = cli_fail_error(error);
 		g_error_free(error);
+		io_teardown(io);
 		return rc;
 	}
 	return CLI_EXIT_OK;
-}
-
-static void io_teardown(IoSetup *io)
-{
-	itni_session_free(io->s);
-	itni_context_free(io->ctx);
-	itni_config_free(io->cfg);
 }
 
 static const char *const peripheral_types[] = {
