@@ -302,6 +302,30 @@ static void test_mutual(void)
 	}
 }
 
+/* The target answers an encoded CHAP_I (libiscsi's EncodedI test) with the
+ * known response: printf '\x07target-secret-22\x00...\x0f' | openssl dgst -md5 */
+static void test_target_mutual_known_answer(void)
+{
+	static const char *const ids[] = { "CHAP_I=7", "CHAP_I=0x07", "CHAP_I=0bBw==" };
+	for (guint k = 0; k < G_N_ELEMENTS(ids); k++) {
+		Accounts acc = { "host1", "initiator-secret-1", "tgtuser", "target-secret-22" };
+		g_autoptr(IProtoChapTarget) t = iproto_chap_target_new(NULL, 0, lookup, &acc);
+		guint8 id;
+		gsize len;
+		g_autofree guint8 *ch = target_challenge(t, "5", &id, &len);
+		g_autoptr(IProtoTextList) r = response(IPROTO_CHAP_MD5, id, ch, len, "host1", "initiator-secret-1", 0);
+		iproto_text_list_add(r, "CHAP_I", strchr(ids[k], '=') + 1);
+		iproto_text_list_add(r, "CHAP_C", k == 1 ? CHALLENGE_B64 : CHALLENGE_HEX);
+		g_autoptr(IProtoTextList) out = iproto_text_list_new();
+		g_autoptr(GError) err = NULL;
+		g_assert_true(iproto_chap_target_step(t, r, out, &err));
+		g_assert_no_error(err);
+		g_assert_cmpstr(iproto_text_list_get(out, "CHAP_N"), ==, "tgtuser");
+		g_assert_cmpstr(iproto_text_list_get(out, "CHAP_R"), ==, "0x375079ff3c330a9068a119adfef0a9b7");
+		g_assert_true(iproto_chap_target_mutual(t));
+	}
+}
+
 static void test_mutual_failures(void)
 {
 	/* the target answers with a wrong secret / a wrong name */
@@ -424,6 +448,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/chap/target/wrong-response", test_target_wrong_response_and_unknown_name);
 	g_test_add_func("/chap/target/protocol-errors", test_target_protocol_errors);
 	g_test_add_func("/chap/mutual", test_mutual);
+	g_test_add_func("/chap/target/mutual-known-answer", test_target_mutual_known_answer);
 	g_test_add_func("/chap/mutual-failures", test_mutual_failures);
 	g_test_add_func("/chap/reflection", test_reflection_refused);
 	g_test_add_func("/chap/limits", test_secret_and_challenge_limits);
