@@ -18,6 +18,8 @@ static const CliCommand commands[] = {
 	{ "read", cli_cmd_read, "read bytes of a LUN to stdout" },
 	{ "write", cli_cmd_write, "write stdin to a LUN" },
 	{ "perf", cli_cmd_perf, "measure IOPS and MB/s on a LUN" },
+	{ "isns", cli_cmd_isns, "list and query what an iSNS server holds" },
+	{ "dd", cli_cmd_dd, "manage iSNS discovery domains and DD sets" },
 };
 
 static void print_help(FILE *f)
