@@ -3,6 +3,7 @@
 #include "config.h"
 #include <string.h>
 #include <glib.h>
+#include <isa-l/crc.h>
 #include "libiscsi-proto/iproto-digest.h"
 
 /* Appendix B.4: each CRC is shown as the bytes sent on the wire. */
@@ -88,11 +89,27 @@ static void test_large_buffer(void)
 	g_assert_cmphex(iproto_crc32c_finish(s), ==, iproto_crc32c(buf, n));
 }
 
+/* What iproto-digest.h relies on: ISA-L's crc32_iscsi uses its seed as is
+ * and does not invert the result, so the iSCSI CRC is the complement of
+ * crc32_iscsi(buf, len, 0xffffffff), and a raw result chains as the next
+ * seed. */
+static void test_isal_convention(void)
+{
+	uint8_t zeros[32] = { 0 };
+	g_assert_cmphex(crc32_iscsi(zeros, 32, 0xffffffffu), ==, (uint32_t) ~0x8a9136aau);
+	g_assert_cmphex(crc32_iscsi(zeros, 0, 0xffffffffu), ==, 0xffffffffu);
+	unsigned int half = crc32_iscsi(zeros, 16, 0xffffffffu);
+	g_assert_cmphex(crc32_iscsi(zeros + 16, 16, half), ==, (uint32_t) ~0x8a9136aau);
+	/* seed 0 without inversion is a different (non-iSCSI) CRC */
+	g_assert_cmphex(crc32_iscsi(zeros, 32, 0), ==, 0);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	setup_vectors();
 	g_test_add_func("/proto/digest/rfc7143-b4", test_rfc_vectors);
+	g_test_add_func("/proto/digest/isal-convention", test_isal_convention);
 	g_test_add_func("/proto/digest/chaining", test_chaining);
 	g_test_add_func("/proto/digest/iov-padding", test_iov_and_padding);
 	g_test_add_func("/proto/digest/large", test_large_buffer);
