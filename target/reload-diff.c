@@ -17,6 +17,13 @@ add (GPtrArray *out, const char *fmt, ...)
   va_end (ap);
 }
 
+/* Equal arrays; an empty GArray may have no data pointer at all. */
+static gboolean
+same_array (const GArray *a, const GArray *b, gsize elem)
+{
+  return a->len == b->len && (a->len == 0 || memcmp (a->data, b->data, a->len * elem) == 0);
+}
+
 static gboolean
 chap_equal (const TgtConfigChap *a, const TgtConfigChap *b)
 {
@@ -54,8 +61,7 @@ diff_auth (GPtrArray *out, const char *scope, const TgtConfigAuth *a, const TgtC
     }
   if (!chap_equal (a->mutual, b->mutual) || a->mutual_required != b->mutual_required)
     add (out, "mutual CHAP of %s %s", scope, a->mutual == NULL ? "added" : b->mutual == NULL ? "removed" : "changed");
-  if (a->algorithms->len != b->algorithms->len
-      || memcmp (a->algorithms->data, b->algorithms->data, a->algorithms->len) != 0)
+  if (!same_array (a->algorithms, b->algorithms, sizeof (guint8)))
     add (out, "CHAP algorithms of %s changed", scope);
 }
 
@@ -80,7 +86,7 @@ diff_target (GPtrArray *out, const TgtConfigTarget *a, const TgtConfigTarget *b)
 {
   if (g_strcmp0 (a->alias, b->alias) != 0)
     add (out, "alias of %s changed", a->iqn);
-  if (a->tpgts->len != b->tpgts->len || memcmp (a->tpgts->data, b->tpgts->data, a->tpgts->len * sizeof (guint16)) != 0)
+  if (!same_array (a->tpgts, b->tpgts, sizeof (guint16)))
     add (out, "portal groups of %s changed", a->iqn);
   for (guint i = 0; i < a->luns->len; i++)
     {

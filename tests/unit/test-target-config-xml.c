@@ -346,7 +346,7 @@ test_secrets_file (void)
   g_clear_error (&error);
 
   /* A broken secrets file: its own name and line. */
-  write_file (dir, "s.xml", "<secrets version=\"1\">\n<secret user=\"host1\"/>\n</secrets>", 0600);
+  g_free (write_file (dir, "s.xml", "<secrets version=\"1\">\n<secret user=\"host1\"/>\n</secrets>", 0600));
   cfg = tgt_config_xml_load (path, NULL, &error);
   g_assert_null (cfg);
   g_autofree char *expect2 = g_strdup_printf ("%s:2: element secret: expected attribute 'value'", spath);
