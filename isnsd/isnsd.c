@@ -31,6 +31,20 @@ static const GOptionEntry options[] = {
 	{ NULL }
 };
 
+/* -f: stderr, with GLib's usual filter (debug messages only when
+ * G_MESSAGES_DEBUG names our domain). */
+static GLogWriterOutput write_stderr(GLogLevelFlags level, const GLogField *fields, gsize n,
+				     gpointer user)
+{
+	const char *domain = NULL;
+	for (gsize i = 0; i < n; i++)
+		if (g_strcmp0(fields[i].key, "GLIB_DOMAIN") == 0)
+			domain = fields[i].value;
+	if (g_log_writer_default_would_drop(level, domain))
+		return G_LOG_WRITER_HANDLED;
+	return g_log_writer_standard_streams(level, fields, n, user);
+}
+
 static gboolean on_quit(gpointer loop)
 {
 	g_message("shutting down");
@@ -58,7 +72,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (foreground)
-		g_log_set_writer_func(g_log_writer_standard_streams, NULL, NULL);
+		g_log_set_writer_func(write_stderr, NULL, NULL);
 	else
 		g_log_set_writer_func(g_log_writer_journald, NULL, NULL);
 	signal(SIGPIPE, SIG_IGN);
