@@ -10,7 +10,6 @@
 #define FORGET_US (300 * G_USEC_PER_SEC)
 /* Failures allowed at full speed (a mistyped secret, a retry). */
 #define FREE_FAILURES 3
-#define MAX_DELAY_US (8 * G_USEC_PER_SEC)
 
 typedef struct {
   guint count;
@@ -33,10 +32,11 @@ login_throttle_delay (TgtEngine *e, const char *peer)
   gint64 delay = 0;
   g_mutex_lock (&e->lock);
   Failures *f = g_hash_table_lookup (e->failures, host);
+  gint64 max_us = (gint64) e->cfg->limits.login_failure_delay_max_ms * 1000;
   if (f != NULL && g_get_monotonic_time () - f->last < FORGET_US && f->count >= FREE_FAILURES)
     {
       guint shift = MIN (f->count - FREE_FAILURES, 10);
-      delay = MIN ((gint64) (G_USEC_PER_SEC / 4) << shift, MAX_DELAY_US);
+      delay = MIN ((gint64) (G_USEC_PER_SEC / 4) << shift, max_us);
     }
   g_mutex_unlock (&e->lock);
   return delay;

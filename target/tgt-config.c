@@ -35,6 +35,7 @@ tgt_config_limits_init (TgtConfigLimits *l)
   l->nop_in_timeout = 15;
   l->login_timeout = 15;
   l->worker_threads = 0;
+  l->login_failure_delay_max_ms = 8000;
 }
 
 TgtConfigChap *

@@ -108,6 +108,9 @@ typedef struct {
   guint nop_in_timeout;            /* s to wait for the NOP-Out answer, default 15 */
   guint login_timeout;             /* s for the whole login phase, default 15 */
   guint worker_threads;            /* data path threads, 0 = one per CPU */
+  /* Repeated login failures from one address are answered later and
+   * later, up to this many ms (default 8000; 0: never delayed). */
+  guint login_failure_delay_max_ms;
 } TgtConfigLimits;
 
 typedef struct {
