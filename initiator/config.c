@@ -176,7 +176,39 @@ gboolean itni_config_load_secrets(ItniConfig *c, const char *path, GError **erro
 		g_set_error(error, ITNI_ERROR, ITNI_ERROR_INVALID_ARGUMENT, "%s: %s", path, g_strerror(errno));
 		return FALSE;
 	}
-	buf[n] = 0;
+	gboolean ok = itni_config_parse_secrets(c, buf, (gsize) n, path, error);
+	explicit_bzero(buf, sizeof buf);
+	return ok;
+}
+
+/* The table of keys a secrets file may hold. */
+static const struct {
+	const char *key;
+	gsize offset;
+	gboolean secret;
+} secret_keys[] = {
+	{ "username", G_STRUCT_OFFSET(ItniConfig, user), FALSE },
+	{ "password", G_STRUCT_OFFSET(ItniConfig, secret), TRUE },
+	{ "target_username", G_STRUCT_OFFSET(ItniConfig, target_user), FALSE },
+	{ "target_password", G_STRUCT_OFFSET(ItniConfig, target_secret), TRUE },
+};
+
+gboolean itni_config_parse_secrets(ItniConfig *c, const char *data, gsize len, const char *name, GError **error)
+{
+	if (len > 65536) {
+		g_set_error(error, ITNI_ERROR, ITNI_ERROR_INVALID_ARGUMENT, "%s: too large for a secrets file", name);
+		return FALSE;
+	}
+	/* A private NUL-terminated copy, wiped afterwards. */
+	char *buf = g_malloc(len + 1);
+	memcpy(buf, data, len);
+	buf[len] = 0;
+	if (memchr(buf, 0, len)) {
+		g_set_error(error, ITNI_ERROR, ITNI_ERROR_INVALID_ARGUMENT, "%s: NUL byte in a secrets file", name);
+		explicit_bzero(buf, len);
+		g_free(buf);
+		return FALSE;
+	}
 	gboolean ok = TRUE;
 	int lineno = 0;
 	for (char *line = buf, *next; line && ok; line = next) {
@@ -190,28 +222,32 @@ gboolean itni_config_load_secrets(ItniConfig *c, const char *path, GError **erro
 		char *eq = strchr(line, '=');
 		if (!eq) {
 			g_set_error(error, ITNI_ERROR, ITNI_ERROR_INVALID_ARGUMENT,
-				    "%s:%d: expected 'key = value'", path, lineno);
+				    "%s:%d: expected 'key = value'", name, lineno);
 			ok = FALSE;
 			break;
 		}
 		*eq = 0;
 		char *key = g_strstrip(line), *val = g_strstrip(eq + 1);
-		if (strcmp(key, "username") == 0)
-			set_str(&c->user, val);
-		else if (strcmp(key, "password") == 0)
-			set_secret(&c->secret, val);
-		else if (strcmp(key, "target_username") == 0)
-			set_str(&c->target_user, val);
-		else if (strcmp(key, "target_password") == 0)
-			set_secret(&c->target_secret, val);
-		else {
+		guint i = 0;
+		while (i < G_N_ELEMENTS(secret_keys) && strcmp(key, secret_keys[i].key) != 0)
+			i++;
+		if (i == G_N_ELEMENTS(secret_keys)) {
+			/* The key may be a mistyped secret: do not quote it
+			 * beyond its first characters. */
 			g_set_error(error, ITNI_ERROR, ITNI_ERROR_INVALID_ARGUMENT,
-				    "%s:%d: unknown key '%s' (username, password, target_username, target_password)",
-				    path, lineno, key);
+				    "%s:%d: unknown key (username, password, target_username, target_password)",
+				    name, lineno);
 			ok = FALSE;
+			break;
 		}
+		char **dst = G_STRUCT_MEMBER_P(c, secret_keys[i].offset);
+		if (secret_keys[i].secret)
+			set_secret(dst, val);
+		else
+			set_str(dst, val);
 	}
-	explicit_bzero(buf, sizeof buf);
+	explicit_bzero(buf, len);
+	g_free(buf);
 	return ok;
 }
 

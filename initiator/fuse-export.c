@@ -349,6 +349,7 @@ ItndFuse *itnd_fuse_new(const char *dir, gboolean direct_io, GError **error)
 	char *argv[] = { "itn-initiatord", "-o", "default_permissions", "-o", "fsname=itnexus", NULL };
 	struct fuse_args args = FUSE_ARGS_INIT(5, argv);
 	f->se = fuse_session_new(&args, &ops, sizeof ops, f);
+	fuse_opt_free_args(&args);
 	if (!f->se || fuse_session_mount(f->se, dir) != 0) {
 		g_set_error(error, ITNI_ERROR, ITNI_ERROR_FAILED, "cannot mount FUSE at %s (is /dev/fuse there?)", dir);
 		itnd_fuse_free(f);

@@ -36,6 +36,10 @@ struct ItniConfig {
 	guint16 session_index;
 };
 
+/* The body of a secrets file (config.c; fuzzed by tests/fuzz/fuzz-initiator-secrets.c). */
+gboolean itni_config_parse_secrets(ItniConfig *c, const char *data, gsize len, const char *name,
+	GError **error);
+
 struct ItniContext {
 	guint n_threads;
 	guint n_loops;
