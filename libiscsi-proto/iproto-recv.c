@@ -175,8 +175,11 @@ unsigned iproto_recv_want(IProtoRecv *r, struct iovec *iov, unsigned max_iov)
 			complete = false;
 		}
 	}
-	/* Staged bytes must come after the whole current data segment. */
-	if (complete && n < max_iov)
+	/* Staged bytes must come after the whole current data segment.  With
+	 * the minimal read-ahead nothing past the current PDU is read, so a
+	 * caller can hand the socket over between PDUs (n == 0 only when the
+	 * caller has not polled a finished PDU yet). */
+	if (complete && n < max_iov && (r->state != ST_DATA || r->cfg.readahead > IPROTO_BHS_LEN || n == 0))
 		want_stage(r, iov, &n);
 	r->n_want = n;
 	return n;

@@ -29,8 +29,10 @@
  * caller's iovecs, or an internal buffer reused from PDU to PDU), then at
  * the padding/digest, then at the staging buffer: bulk data lands in its
  * final place; only bytes that arrived in the staging buffer together with
- * a header are copied (at most readahead bytes; readahead = 48 avoids even
- * that at the cost of one more readv per PDU).
+ * a header are copied (at most readahead bytes).  readahead = 48
+ * (IPROTO_BHS_LEN) avoids even that, at the cost of one more readv per PDU,
+ * and never reads past the end of the current PDU (so the socket can change
+ * hands between PDUs, e.g. after login).
  *
  * Push (tests, fuzzing, captures): iproto_recv_push() copies bytes in and
  * calls a function for every complete PDU.
@@ -75,7 +77,7 @@ typedef struct {
 	IProtoRole role;
 	uint32_t max_data_len;   /* MaxRecvDataSegmentLength we declared; 8192 during login */
 	uint32_t max_ahs_len;    /* bytes; 0 means IPROTO_AHS_MAX_LEN */
-	uint32_t readahead;      /* staging buffer for headers; 0 means 4096, min 48 */
+	uint32_t readahead;      /* staging buffer for headers; 0 means 4096; 48 = exact reads */
 	bool header_digest, data_digest;
 } IProtoRecvConfig;
 

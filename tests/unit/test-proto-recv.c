@@ -221,6 +221,46 @@ static IProtoRecvStatus feed_all(IProtoRecv *r, const uint8_t *b, size_t len, GE
 	return ok ? IPROTO_RECV_AGAIN : IPROTO_RECV_ERROR;
 }
 
+/* readahead 48: reads stop at the end of each PDU, even when the socket
+ * holds more (an initiator hands the socket over after login). */
+static void test_exact_reads(void)
+{
+	SamplePdu s[N_SAMPLES];
+	sample_pdus(s);
+	for (int dig = 0; dig < 4; dig++) {
+		bool hd = dig & 1, dd = dig & 2;
+		g_autoptr(IProtoRecv) r = new_recv(IPROTO_ROLE_ANY, 8192, hd, dd, 48);
+		g_autoptr(GByteArray) stream = sample_stream(s, N_SAMPLES, hd, dd);
+		size_t off = 0, boundary = 0;
+		unsigned pdus = 0;
+		while (pdus < N_SAMPLES) {
+			IProtoRecvStatus st = iproto_recv_poll(r, NULL);
+			if (st == IPROTO_RECV_HEADER)
+				continue;
+			if (st == IPROTO_RECV_PDU) {
+				g_autoptr(GByteArray) one = sample_stream(&s[pdus], 1, hd, dd);
+				boundary += one->len;
+				g_assert_cmpuint(off, ==, boundary);
+				pdus++;
+				continue;
+			}
+			g_assert_cmpint(st, ==, IPROTO_RECV_AGAIN);
+			struct iovec iov[IPROTO_RECV_MAX_WANT];
+			unsigned n = iproto_recv_want(r, iov, IPROTO_RECV_MAX_WANT);
+			size_t got = 0;
+			/* a socket with everything available fills every iovec */
+			for (unsigned i = 0; i < n && off + got < stream->len; i++) {
+				size_t k = MIN(iov[i].iov_len, stream->len - off - got);
+				memcpy(iov[i].iov_base, stream->data + off + got, k);
+				got += k;
+			}
+			iproto_recv_commit(r, got);
+			off += got;
+		}
+	}
+	sample_free(s);
+}
+
 /* DataSegmentLength above the limit fails on the BHS alone: the parser has
  * neither waited for nor allocated the data segment. */
 static void test_data_limit(void)
@@ -464,6 +504,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/proto/recv/chunk-sizes", test_chunk_sizes);
 	g_test_add_func("/proto/recv/pull-zero-copy", test_pull_zero_copy);
 	g_test_add_func("/proto/recv/want-destination", test_want_points_at_destination);
+	g_test_add_func("/proto/recv/exact-reads", test_exact_reads);
 	g_test_add_func("/proto/recv/data-limit", test_data_limit);
 	g_test_add_func("/proto/recv/ahs-limits", test_ahs_limits);
 	g_test_add_func("/proto/recv/header-digest-error", test_header_digest_error);
