@@ -183,15 +183,32 @@ TgtScsiPrep tgt_scsi_cmd_prepare(TgtScsiTarget *t, TgtScsiCmd *cmd)
 		return TGT_SCSI_PREP_DONE;
 	if ((op->flags & TGT_OP_MEDIUM_WRITE) && !tgt_scsi_check_writable(cmd))
 		return TGT_SCSI_PREP_DONE;
-	if (cmd->out_len > 0) {
-		if (cmd->out_len > cmd->edtl || !(cmd->flags & TGT_CMD_F_WRITE)) {
-			/* FCP-4 / SBC-3: the command asks for more data than the
-			 * initiator will send; no data is transferred or written. */
+	if ((op->flags & TGT_OP_EXACT_OUT) && cmd->edtl > cmd->out_len && (cmd->flags & TGT_CMD_F_WRITE)) {
+		/* COMPARE AND WRITE / WRITE SAME: more data than the CDB implies
+		 * (SBC-3 5.2, 5.42) is an invalid NUMBER OF LOGICAL BLOCKS */
+		tgt_scsi_cmd_bad_cdb(cmd, cmd->cdb[0] == IPROTO_OP_WRITE_SAME10 ? 7 :
+				     cmd->cdb[0] == IPROTO_OP_COMPARE_AND_WRITE ? 13 : 10, -1);
+		return TGT_SCSI_PREP_DONE;
+	}
+	if (cmd->out_len > cmd->edtl) {
+		TgtLun *l = cmd->priv.lun;
+
+		if ((op->flags & TGT_OP_TRUNCATE) && (cmd->edtl & (l->block_size - 1)) == 0) {
+			/* FCP-4 9.4.2 a), which libiscsi's residual tests expect: write
+			 * only the EDTL bytes; out_len stays the SCSI transfer length so
+			 * the iSCSI layer reports the overflow residual. */
+			cmd->priv.nblocks = cmd->edtl >> l->block_shift;
+		} else {
+			/* FCP-4 9.4.2 b): no data is transferred or written */
 			tgt_scsi_cmd_sense(cmd, IPROTO_SENSE_ILLEGAL_REQUEST, IPROTO_ASC_INVALID_FIELD_IN_IU);
 			return TGT_SCSI_PREP_DONE;
 		}
-		cmd->out_buf = tgt_scsi_cmd_buf(cmd, cmd->out_len);
+	} else if (cmd->out_len > 0 && !(cmd->flags & TGT_CMD_F_WRITE)) {
+		tgt_scsi_cmd_sense(cmd, IPROTO_SENSE_ILLEGAL_REQUEST, IPROTO_ASC_INVALID_FIELD_IN_IU);
+		return TGT_SCSI_PREP_DONE;
 	}
+	if (cmd->out_len > 0)
+		cmd->out_buf = tgt_scsi_cmd_buf(cmd, cmd->out_len);
 	return TGT_SCSI_PREP_EXECUTE;
 }
 

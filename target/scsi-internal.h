@@ -13,7 +13,10 @@
 #define TGT_PRODUCT "itnexus disk"
 #define TGT_REVISION "0001"
 #define TGT_MAX_UA 8               /* unit attentions queued per nexus and LUN */
-#define TGT_MAX_WS_BLOCKS 65536    /* WRITE SAME / UNMAP per command */
+/* WRITE SAME / UNMAP per command: below 65536, for libiscsi's WriteSame16
+ * Unmap test writes that many blocks in one WRITE(16) first, beyond our
+ * MAXIMUM TRANSFER LENGTH */
+#define TGT_MAX_WS_BLOCKS 32768
 #define TGT_MAX_CAW_BLOCKS 255     /* COMPARE AND WRITE (one byte NUMBER OF LOGICAL BLOCKS) */
 #define TGT_MAX_UNMAP_DESCRIPTORS 256
 
@@ -118,6 +121,8 @@ enum {
 	TGT_OP_MEDIUM_WRITE = 1 << 2, /* refused on a write-protected LUN */
 	TGT_OP_NEED_READY = 1 << 3, /* NOT READY when stopped */
 	TGT_OP_SPC2_ALLOWED = 1 << 4, /* allowed under an SPC-2 reservation of another nexus */
+	TGT_OP_TRUNCATE = 1 << 5,   /* EDTL < transfer length: write the first EDTL bytes (FCP-4 9.4.2 a) */
+	TGT_OP_EXACT_OUT = 1 << 6,  /* data-out must be exactly the size the CDB implies */
 };
 
 typedef struct TgtScsiOp {

@@ -10,6 +10,8 @@
 #define MW TGT_OP_MEDIUM_WRITE
 #define RD TGT_OP_NEED_READY
 #define S2 TGT_OP_SPC2_ALLOWED
+#define TR TGT_OP_TRUNCATE
+#define EX TGT_OP_EXACT_OUT
 #define PA TGT_PR_ALLOWED
 #define PR TGT_PR_READ
 #define PW TGT_PR_WRITE
@@ -20,7 +22,7 @@ static const TgtScsiOp ops[] = {
 	{ 0x00, -1, 6, RD, PA, "TEST UNIT READY", NULL, tgt_scsi_exec_test_unit_ready },
 	{ 0x03, -1, 6, NL | UX | S2, PA, "REQUEST SENSE", NULL, tgt_scsi_exec_request_sense },
 	{ 0x08, -1, 6, RD, PR, "READ(6)", tgt_scsi_prep_read, tgt_scsi_exec_read },
-	{ 0x0a, -1, 6, RD | MW, PW, "WRITE(6)", tgt_scsi_prep_write, tgt_scsi_exec_write },
+	{ 0x0a, -1, 6, RD | MW | TR, PW, "WRITE(6)", tgt_scsi_prep_write, tgt_scsi_exec_write },
 	{ 0x12, -1, 6, NL | UX | S2, PA, "INQUIRY", NULL, tgt_scsi_exec_inquiry },
 	{ 0x15, -1, 6, 0, PW, "MODE SELECT(6)", tgt_scsi_prep_mode_select, tgt_scsi_exec_mode_select },
 	{ 0x16, -1, 6, 0, PO, "RESERVE(6)", NULL, tgt_scsi_exec_reserve },
@@ -30,12 +32,12 @@ static const TgtScsiOp ops[] = {
 	{ 0x1e, -1, 6, 0, PW, "PREVENT ALLOW MEDIUM REMOVAL", NULL, tgt_scsi_exec_prevent_allow },
 	{ 0x25, -1, 10, RD, PA, "READ CAPACITY(10)", NULL, tgt_scsi_exec_read_capacity10 },
 	{ 0x28, -1, 10, RD, PR, "READ(10)", tgt_scsi_prep_read, tgt_scsi_exec_read },
-	{ 0x2a, -1, 10, RD | MW, PW, "WRITE(10)", tgt_scsi_prep_write, tgt_scsi_exec_write },
-	{ 0x2e, -1, 10, RD | MW, PW, "WRITE AND VERIFY(10)", tgt_scsi_prep_write, tgt_scsi_exec_write_verify },
+	{ 0x2a, -1, 10, RD | MW | TR, PW, "WRITE(10)", tgt_scsi_prep_write, tgt_scsi_exec_write },
+	{ 0x2e, -1, 10, RD | MW | TR, PW, "WRITE AND VERIFY(10)", tgt_scsi_prep_write, tgt_scsi_exec_write_verify },
 	{ 0x2f, -1, 10, RD, PR, "VERIFY(10)", tgt_scsi_prep_verify, tgt_scsi_exec_verify },
 	{ 0x34, -1, 10, RD, PR, "PRE-FETCH(10)", tgt_scsi_prep_sync, tgt_scsi_exec_prefetch },
 	{ 0x35, -1, 10, RD, PW, "SYNCHRONIZE CACHE(10)", tgt_scsi_prep_sync, tgt_scsi_exec_sync },
-	{ 0x41, -1, 10, RD | MW, PW, "WRITE SAME(10)", tgt_scsi_prep_write_same, tgt_scsi_exec_write_same },
+	{ 0x41, -1, 10, RD | MW | EX, PW, "WRITE SAME(10)", tgt_scsi_prep_write_same, tgt_scsi_exec_write_same },
 	{ 0x42, -1, 10, RD | MW, PW, "UNMAP", tgt_scsi_prep_unmap, tgt_scsi_exec_unmap },
 	{ 0x55, -1, 10, 0, PW, "MODE SELECT(10)", tgt_scsi_prep_mode_select, tgt_scsi_exec_mode_select },
 	{ 0x56, -1, 10, 0, PO, "RESERVE(10)", NULL, tgt_scsi_exec_reserve },
@@ -57,22 +59,22 @@ static const TgtScsiOp ops[] = {
 	{ 0x84, 0x00, 16, 0, PR, "RECEIVE COPY RESULTS / COPY STATUS", NULL, tgt_scsi_exec_receive_copy_results },
 	{ 0x84, 0x03, 16, 0, PR, "RECEIVE COPY RESULTS / OPERATING PARAMETERS", NULL, tgt_scsi_exec_receive_copy_results },
 	{ 0x88, -1, 16, RD, PR, "READ(16)", tgt_scsi_prep_read, tgt_scsi_exec_read },
-	{ 0x89, -1, 16, RD | MW, PW, "COMPARE AND WRITE", tgt_scsi_prep_caw, tgt_scsi_exec_caw },
-	{ 0x8a, -1, 16, RD | MW, PW, "WRITE(16)", tgt_scsi_prep_write, tgt_scsi_exec_write },
+	{ 0x89, -1, 16, RD | MW | EX, PW, "COMPARE AND WRITE", tgt_scsi_prep_caw, tgt_scsi_exec_caw },
+	{ 0x8a, -1, 16, RD | MW | TR, PW, "WRITE(16)", tgt_scsi_prep_write, tgt_scsi_exec_write },
 	{ 0x8b, -1, 16, RD | MW, PW, "ORWRITE(16)", tgt_scsi_prep_write, tgt_scsi_exec_orwrite },
-	{ 0x8e, -1, 16, RD | MW, PW, "WRITE AND VERIFY(16)", tgt_scsi_prep_write, tgt_scsi_exec_write_verify },
+	{ 0x8e, -1, 16, RD | MW | TR, PW, "WRITE AND VERIFY(16)", tgt_scsi_prep_write, tgt_scsi_exec_write_verify },
 	{ 0x8f, -1, 16, RD, PR, "VERIFY(16)", tgt_scsi_prep_verify, tgt_scsi_exec_verify },
 	{ 0x90, -1, 16, RD, PR, "PRE-FETCH(16)", tgt_scsi_prep_sync, tgt_scsi_exec_prefetch },
 	{ 0x91, -1, 16, RD, PW, "SYNCHRONIZE CACHE(16)", tgt_scsi_prep_sync, tgt_scsi_exec_sync },
-	{ 0x93, -1, 16, RD | MW, PW, "WRITE SAME(16)", tgt_scsi_prep_write_same, tgt_scsi_exec_write_same },
+	{ 0x93, -1, 16, RD | MW | EX, PW, "WRITE SAME(16)", tgt_scsi_prep_write_same, tgt_scsi_exec_write_same },
 	{ 0x9e, 0x10, 16, RD, PA, "READ CAPACITY(16)", NULL, tgt_scsi_exec_read_capacity16 },
 	{ 0x9e, 0x12, 16, RD, PR, "GET LBA STATUS", NULL, tgt_scsi_exec_get_lba_status },
 	{ 0xa0, -1, 12, NL | UX | S2, PA, "REPORT LUNS", NULL, tgt_scsi_exec_report_luns },
 	{ 0xa3, 0x0c, 12, S2, PA, "REPORT SUPPORTED OPERATION CODES", NULL, tgt_scsi_exec_report_opcodes },
 	{ 0xa3, 0x0d, 12, S2, PA, "REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS", NULL, tgt_scsi_exec_report_tmfs },
 	{ 0xa8, -1, 12, RD, PR, "READ(12)", tgt_scsi_prep_read, tgt_scsi_exec_read },
-	{ 0xaa, -1, 12, RD | MW, PW, "WRITE(12)", tgt_scsi_prep_write, tgt_scsi_exec_write },
-	{ 0xae, -1, 12, RD | MW, PW, "WRITE AND VERIFY(12)", tgt_scsi_prep_write, tgt_scsi_exec_write_verify },
+	{ 0xaa, -1, 12, RD | MW | TR, PW, "WRITE(12)", tgt_scsi_prep_write, tgt_scsi_exec_write },
+	{ 0xae, -1, 12, RD | MW | TR, PW, "WRITE AND VERIFY(12)", tgt_scsi_prep_write, tgt_scsi_exec_write_verify },
 	{ 0xaf, -1, 12, RD, PR, "VERIFY(12)", tgt_scsi_prep_verify, tgt_scsi_exec_verify },
 };
 

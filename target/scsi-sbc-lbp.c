@@ -46,14 +46,6 @@ gboolean tgt_scsi_prep_write_same(TgtScsiCmd *cmd)
 	return TRUE;
 }
 
-static gboolean all_zero(const guint8 *p, gsize n)
-{
-	for (gsize i = 0; i < n; i++)
-		if (p[i])
-			return FALSE;
-	return TRUE;
-}
-
 static int unmap_range(TgtLun *lun, guint64 lba, guint64 n)
 {
 	if (n == 0)
@@ -75,9 +67,9 @@ void tgt_scsi_exec_write_same(TgtScsiCmd *cmd)
 
 	if (cmd->priv.nblocks == 0)
 		return;
-	/* NDOB: the block is zeros (SBC-3 5.42).  A zero block written with
-	 * UNMAP may deallocate instead (SBC-3 4.7.3.4): with LBPRZ it reads the
-	 * same. */
+	/* NDOB: the block is zeros (SBC-3 5.42).  With UNMAP the blocks are
+	 * deallocated whatever the data (SBC-3 4.7.3.4); with LBPRZ they then
+	 * read as zeros, which libiscsi's WriteSame*Unmap tests check. */
 	const guint8 *block = cmd->out_buf;
 
 	if (ndob) {
@@ -86,7 +78,7 @@ void tgt_scsi_exec_write_same(TgtScsiCmd *cmd)
 		memset(z, 0, bs);
 		block = z;
 	}
-	if (unmap && all_zero(block, bs)) {
+	if (unmap) {
 		rc = unmap_range(lun, cmd->priv.lba, cmd->priv.nblocks);
 		if (rc)
 			tgt_scsi_cmd_io_error(cmd, rc, TRUE);

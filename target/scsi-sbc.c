@@ -48,13 +48,14 @@ void tgt_scsi_exec_read_capacity16(TgtScsiCmd *cmd)
 {
 	TgtLun *lun = cmd->priv.lun;
 	guint8 *d = tgt_scsi_cmd_data_in(cmd, 32);
-	guint32 granule_blocks = MAX(lun->bs->unmap_granularity >> lun->block_shift, 1u);
 
 	/* SBC-3 5.16, table 65 */
 	iproto_put_be64(d, lun->nblocks - 1);
 	iproto_put_be32(d + 8, lun->block_size);
-	/* LOGICAL BLOCKS PER PHYSICAL BLOCK EXPONENT: physical = unmap granule */
-	d[13] = (guint8) (g_bit_nth_msf(granule_blocks, -1) & 0x0f);
+	/* LOGICAL BLOCKS PER PHYSICAL BLOCK EXPONENT stays 0: the unmap
+	 * granule is reported in the Block Limits page instead, and libiscsi
+	 * 1.19's GetLBAStatus.UnmapSingle only holds for one block per
+	 * physical block. */
 	if (lun->bs->can_unmap)
 		d[14] = 0x80 | 0x40; /* LBPME, LBPRZ: deallocated blocks read as zeros */
 	tgt_scsi_cmd_data_in_len(cmd, 32, iproto_get_be32(cmd->cdb + 10));

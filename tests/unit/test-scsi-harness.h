@@ -44,9 +44,12 @@ static inline void scsi_run(TgtScsiTarget *t, TgtNexus *n, guint lun, const guin
 	if (tgt_scsi_cmd_prepare(t, cmd) == TGT_SCSI_PREP_EXECUTE) {
 		r->executed = TRUE;
 		r->out_len = cmd->out_len;
-		g_assert_cmpuint(cmd->out_len, <=, out_len);
-		if (cmd->out_len)
-			memcpy(cmd->out_buf, out, cmd->out_len);
+		/* the iSCSI layer solicits min(out_len, EDTL) bytes */
+		gsize want = MIN((gsize) cmd->out_len, (gsize) cmd->edtl);
+
+		g_assert_cmpuint(want, <=, out_len);
+		if (want)
+			memcpy(cmd->out_buf, out, want);
 		tgt_scsi_cmd_execute(cmd);
 	} else {
 		r->out_len = cmd->out_len;

@@ -157,15 +157,31 @@ static void test_write_residuals(Fx *f, gconstpointer kind)
 	ScsiResult r = { 0 };
 
 	memset(data, 'b', sizeof data);
-	/* EDTL 0 < 1 block: INVALID FIELD IN COMMAND INFORMATION UNIT, nothing written */
+	/* EDTL 0 < 1 block: GOOD, nothing written; out_len keeps the SCSI
+	 * transfer length so the iSCSI layer reports the overflow */
 	cdb10(c, 0x2a, 0, 1);
 	scsi_run(f->t, f->n, 0, c, 10, 0, data, 0, &r);
-	assert_sense(&r, IPROTO_SENSE_ILLEGAL_REQUEST, IPROTO_ASC_INVALID_FIELD_IN_IU);
+	assert_good(&r);
 	g_assert_cmpuint(r.out_len, ==, 512);
-	g_assert_false(r.executed);
 	GByteArray *a = read_blocks(f, 0, 1);
 	g_assert_cmpuint(a->data[0], ==, 0);
 	g_byte_array_unref(a);
+	/* EDTL 1 block < 2 blocks: only the first block is written */
+	cdb10(c, 0x2a, 0, 2);
+	scsi_run(f->t, f->n, 0, c, 10, 512, data, 512, &r);
+	assert_good(&r);
+	g_assert_cmpuint(r.out_len, ==, 1024);
+	a = read_blocks(f, 0, 2);
+	g_assert_cmpuint(a->data[0], ==, 'b');
+	g_assert_cmpuint(a->data[511], ==, 'b');
+	g_assert_cmpuint(a->data[512], ==, 0);
+	g_byte_array_unref(a);
+	/* EDTL not a whole block: INVALID FIELD IN COMMAND INFORMATION UNIT */
+	cdb10(c, 0x2a, 8, 1);
+	scsi_run(f->t, f->n, 0, c, 10, 200, data, 200, &r);
+	assert_sense(&r, IPROTO_SENSE_ILLEGAL_REQUEST, IPROTO_ASC_INVALID_FIELD_IN_IU);
+	g_assert_false(r.executed);
+	cdb10(c, 0x2a, 0, 1);
 	/* EDTL 2 blocks > 1 block: only one block is asked for */
 	scsi_run(f->t, f->n, 0, c, 10, 1024, data, 1024, &r);
 	assert_good(&r);
@@ -208,7 +224,7 @@ static void test_read_capacity(Fx *f, gconstpointer kind)
 	assert_good(&r);
 	g_assert_cmpuint(r.in->len, ==, 32);
 	g_assert_cmpuint(iproto_get_be64(r.in->data), ==, NBLK - 1);
-	g_assert_cmpuint(r.in->data[13] & 0x0f, ==, 3); /* 8 blocks per 4 KiB */
+	g_assert_cmpuint(r.in->data[13] & 0x0f, ==, 0);
 	g_assert_cmphex(r.in->data[14] & 0xc0, ==, 0xc0); /* LBPME, LBPRZ */
 	/* allocation length 12 truncates */
 	c[13] = 12;
@@ -288,6 +304,13 @@ static void test_compare_and_write(Fx *f, gconstpointer kind)
 	/* EDTL short of 2 x blocks: no data, 0E/03 */
 	scsi_run(f->t, f->n, 0, c, 16, 1024, data, 1024, &r);
 	assert_sense(&r, IPROTO_SENSE_ILLEGAL_REQUEST, IPROTO_ASC_INVALID_FIELD_IN_IU);
+	/* more data than 2 x blocks, or blocks = 0 with data: INVALID FIELD IN CDB */
+	c[13] = 1;
+	scsi_run(f->t, f->n, 0, c, 16, sizeof data, data, sizeof data, &r);
+	assert_sense(&r, IPROTO_SENSE_ILLEGAL_REQUEST, IPROTO_ASC_INVALID_FIELD_IN_CDB);
+	c[13] = 0;
+	scsi_run(f->t, f->n, 0, c, 16, sizeof data, data, sizeof data, &r);
+	assert_sense(&r, IPROTO_SENSE_ILLEGAL_REQUEST, IPROTO_ASC_INVALID_FIELD_IN_CDB);
 	scsi_result_clear(&r);
 }
 
@@ -446,7 +469,7 @@ static void test_unmap_lba_status(Fx *f, gconstpointer kind)
 
 static void test_write_same(Fx *f, gconstpointer kind)
 {
-	guint8 c[16], blk[512], zero[512] = { 0 };
+	guint8 c[16], blk[512], zero[1024] = { 0 };
 	ScsiResult r = { 0 };
 	guint64 start;
 	guint32 n;
@@ -461,14 +484,21 @@ static void test_write_same(Fx *f, gconstpointer kind)
 	for (guint i = 0; i < a->len; i++)
 		g_assert_cmpuint(a->data[i], ==, 0xab);
 	g_byte_array_unref(a);
-	/* WRITE SAME(16) with UNMAP and a zero block deallocates */
+	/* WRITE SAME(16) with UNMAP deallocates, whatever the block holds */
 	cdb16(c, 0x93, 64, 32);
 	c[1] = 0x08;
-	scsi_run(f->t, f->n, 0, c, 16, 512, zero, 512, &r);
+	scsi_run(f->t, f->n, 0, c, 16, 512, blk, 512, &r);
 	assert_good(&r);
 	get_lba_status(f, 64, &start, &n, &prov);
 	g_assert_cmpuint(prov, ==, 1);
 	g_assert_cmpuint(n, >=, 32);
+	a = read_blocks(f, 64, 32);
+	for (guint i = 0; i < a->len; i++)
+		g_assert_cmpuint(a->data[i], ==, 0);
+	g_byte_array_unref(a);
+	/* a data-out longer than one block is refused */
+	scsi_run(f->t, f->n, 0, c, 16, 1024, zero, 512, &r);
+	assert_sense(&r, IPROTO_SENSE_ILLEGAL_REQUEST, IPROTO_ASC_INVALID_FIELD_IN_CDB);
 	/* NDOB: no data-out, zeros */
 	write_blocks(f, 64, 1, blk);
 	cdb16(c, 0x93, 64, 1);

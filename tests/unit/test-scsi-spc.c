@@ -136,7 +136,7 @@ static void test_vpd_block(Fx *f, gconstpointer data)
 	g_assert_cmpuint(r.in->data[5], ==, 255);                      /* CAW length */
 	g_assert_cmpuint(iproto_get_be32(r.in->data + 8), ==, 16384);  /* 8 MiB / 512 */
 	g_assert_cmpuint(iproto_get_be32(r.in->data + 28), ==, 8);     /* unmap granularity */
-	g_assert_cmpuint(iproto_get_be64(r.in->data + 36), ==, 65536); /* WRITE SAME */
+	g_assert_cmpuint(iproto_get_be64(r.in->data + 36), ==, 32768); /* WRITE SAME */
 	inquiry(f, 0, TRUE, 0xb1, 255, &r);
 	assert_good(&r);
 	g_assert_cmpuint(iproto_get_be16(r.in->data + 4), ==, 1);
