@@ -143,6 +143,9 @@ static gboolean answer_challenge(IProtoChapInitiator *c, const IProtoTextList *i
 		c->state = IS_FAILED;
 		return FALSE;
 	}
+	/* A challenge we sent on another connection, handed back to us. */
+	if (iproto_chap_is_reflected(FALSE, chal, chal_len))
+		return init_fail(c, error, IPROTO_ERROR_AUTH, "CHAP challenge reflected back to the initiator");
 	if (!iproto_chap_compute(c->alg, id, c->secret, c->secret_len, chal, chal_len, resp, error)) {
 		c->state = IS_FAILED;
 		return FALSE;
@@ -162,6 +165,7 @@ static gboolean answer_challenge(IProtoChapInitiator *c, const IProtoTextList *i
 			return FALSE;
 		}
 	} while (chal_len == sizeof c->challenge && memcmp(chal, c->challenge, chal_len) == 0);
+	iproto_chap_remember_challenge(FALSE, c->challenge);
 	iproto_text_list_add_uint(out, "CHAP_I", c->id);
 	iproto_chap_add_binary(out, "CHAP_C", c->challenge, sizeof c->challenge);
 	c->state = IS_WAIT_R;

@@ -16,6 +16,10 @@ void iproto_chap_add_binary(IProtoTextList *out, const char *key, const guint8 *
  * length limits. */
 gboolean iproto_chap_take_challenge(const char *i_value, const char *c_value, guint8 *id, guint8 **challenge,
 				    gsize *challenge_len, GError **error);
+/* Reflection defence: remember each challenge we send (IPROTO_CHAP_CHALLENGE_LEN
+ * bytes) and refuse any of them coming back from a peer. */
+void iproto_chap_remember_challenge(gboolean target_role, const guint8 *challenge);
+gboolean iproto_chap_is_reflected(gboolean target_role, const guint8 *challenge, gsize len);
 /* Does the list hold any CHAP_* key? */
 gboolean iproto_chap_has_keys(const IProtoTextList *in);
 

@@ -115,6 +115,7 @@ static gboolean send_challenge(IProtoChapTarget *t, const char *a, IProtoTextLis
 		t->state = TS_FAILED;
 		return FALSE;
 	}
+	iproto_chap_remember_challenge(TRUE, t->challenge);
 	iproto_text_list_add_uint(out, "CHAP_A", t->alg);
 	iproto_text_list_add_uint(out, "CHAP_I", t->id);
 	iproto_chap_add_binary(out, "CHAP_C", t->challenge, sizeof t->challenge);
@@ -134,8 +135,9 @@ static gboolean answer_mutual(IProtoChapTarget *t, const IProtoChapAccount *acct
 		t->state = TS_FAILED;
 		return FALSE;
 	}
-	/* sec. 12.1.3: a challenge equal to ours is a reflection attack. */
-	if (chal_len == sizeof t->challenge && CRYPTO_memcmp(chal, t->challenge, chal_len) == 0)
+	/* sec. 12.1.3: a challenge equal to one we sent (on this connection
+	 * or another) is a reflection attack. */
+	if (iproto_chap_is_reflected(TRUE, chal, chal_len))
 		return target_fail(t, error, IPROTO_ERROR_AUTH, "CHAP challenge reflected back to the target");
 	if (!acct->has_mutual)
 		return target_fail(t, error, IPROTO_ERROR_AUTH, "mutual CHAP requested but not configured");

@@ -192,3 +192,41 @@ gboolean iproto_chap_has_keys(const IProtoTextList *in)
 			return TRUE;
 	return FALSE;
 }
+
+/* Challenges this process sent recently, over all connections, one ring
+ * per role: a peer that hands one of them back as its own challenge wants
+ * us to compute the answer it needs elsewhere (sec. 12.1.3: "Responders
+ * MUST check for this condition").  Per role, so a target and an initiator
+ * in one process (tests, loopback tools) do not see each other's challenges
+ * as reflections. */
+#define RECENT_CHALLENGES 64
+typedef struct {
+	guint8 c[RECENT_CHALLENGES][IPROTO_CHAP_CHALLENGE_LEN];
+	guint next, count;
+} Recent;
+static GMutex recent_lock;
+static Recent recent[2];
+
+void iproto_chap_remember_challenge(gboolean target_role, const guint8 *challenge)
+{
+	Recent *r = &recent[target_role ? 1 : 0];
+	g_mutex_lock(&recent_lock);
+	memcpy(r->c[r->next], challenge, IPROTO_CHAP_CHALLENGE_LEN);
+	r->next = (r->next + 1) % RECENT_CHALLENGES;
+	if (r->count < RECENT_CHALLENGES)
+		r->count++;
+	g_mutex_unlock(&recent_lock);
+}
+
+gboolean iproto_chap_is_reflected(gboolean target_role, const guint8 *challenge, gsize len)
+{
+	const Recent *r = &recent[target_role ? 1 : 0];
+	gboolean hit = FALSE;
+	if (len != IPROTO_CHAP_CHALLENGE_LEN)
+		return FALSE; /* ours always have this length */
+	g_mutex_lock(&recent_lock);
+	for (guint i = 0; i < r->count; i++)
+		hit |= CRYPTO_memcmp(r->c[i], challenge, len) == 0;
+	g_mutex_unlock(&recent_lock);
+	return hit;
+}

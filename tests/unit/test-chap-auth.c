@@ -386,6 +386,34 @@ static void test_reflection_refused(void)
 	iproto_text_list_add(r, "CHAP_I", "1");
 	iproto_text_list_add(r, "CHAP_C", same);
 	expect_target_failure(t, r, "CHAP challenge reflected back to the target");
+
+	/* across connections: the challenge of one login used in another */
+	g_autoptr(IProtoChapTarget) t1 = iproto_chap_target_new(NULL, 0, lookup, &acc);
+	g_autoptr(IProtoChapTarget) t2 = iproto_chap_target_new(NULL, 0, lookup, &acc);
+	guint8 id1, id2;
+	gsize len1, len2;
+	g_autofree guint8 *c1 = target_challenge(t1, "5", &id1, &len1);
+	g_autofree guint8 *c2 = target_challenge(t2, "5", &id2, &len2);
+	IProtoTextList *r2 = response(IPROTO_CHAP_MD5, id2, c2, len2, "host1", "initiator-secret-1", 0);
+	g_autofree char *other = iproto_text_encode_binary(c1, len1, IPROTO_BINARY_HEX);
+	iproto_text_list_add(r2, "CHAP_I", "1");
+	iproto_text_list_add(r2, "CHAP_C", other);
+	expect_target_failure(t2, r2, "CHAP challenge reflected back to the target");
+
+	/* an initiator given back the challenge it sent on another connection */
+	g_autoptr(IProtoChapInitiator) a = iproto_chap_initiator_new(NULL, 0, "host1", "initiator-secret-1", 18, NULL);
+	g_assert_true(iproto_chap_initiator_set_mutual(a, NULL, "target-secret-22", 16, NULL));
+	g_autoptr(IProtoTextList) ra = iproto_text_list_new(), ra2 = iproto_text_list_new(), out = iproto_text_list_new();
+	iproto_chap_initiator_start(a, ra);
+	g_autoptr(IProtoTextList) ca = kv("CHAP_A=5", "CHAP_I=1", "CHAP_C=" CHALLENGE_HEX, NULL);
+	g_assert_true(iproto_chap_initiator_step(a, ca, ra2, NULL));
+	g_autofree char *mine = g_strconcat("CHAP_C=", iproto_text_list_get(ra2, "CHAP_C"), NULL);
+	g_autoptr(IProtoChapInitiator) b = iproto_chap_initiator_new(NULL, 0, "host1", "initiator-secret-1", 18, NULL);
+	iproto_chap_initiator_start(b, out);
+	g_autoptr(IProtoTextList) cb = kv("CHAP_A=5", "CHAP_I=1", mine, NULL);
+	g_autoptr(GError) err = NULL;
+	g_assert_false(iproto_chap_initiator_step(b, cb, out, &err));
+	g_assert_error(err, IPROTO_ERROR, IPROTO_ERROR_AUTH);
 }
 
 static void test_secret_and_challenge_limits(void)
