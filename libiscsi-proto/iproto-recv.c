@@ -442,6 +442,11 @@ bool iproto_recv_can_continue(const IProtoRecv *r)
 	return r->can_continue;
 }
 
+bool iproto_recv_idle(const IProtoRecv *r)
+{
+	return (r->state == ST_HEADER || r->state == ST_DONE) && r->s_start == r->s_end;
+}
+
 gboolean iproto_recv_push(IProtoRecv *r, const void *buf, size_t len, IProtoRecvFunc func,
 			  gpointer user_data, size_t *consumed, GError **error)
 {

@@ -127,6 +127,11 @@ const uint8_t *iproto_recv_data(const IProtoRecv *r);
 const uint8_t *iproto_recv_bad_header(const IProtoRecv *r);
 bool iproto_recv_can_continue(const IProtoRecv *r);
 
+/* True between PDUs with no byte of a next PDU received yet: at end of
+ * stream anything else is a truncated PDU (IPROTO_ERROR_TRUNCATED for whoever
+ * reports it), and only then may the byte stream change hands. */
+bool iproto_recv_idle(const IProtoRecv *r);
+
 /* Push API: called for each complete PDU; data is the data segment (from
  * the internal buffer).  Return FALSE to stop. */
 typedef gboolean (*IProtoRecvFunc)(const IProtoPdu *pdu, const uint8_t *hdr, size_t hdr_len,

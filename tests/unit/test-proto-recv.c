@@ -241,6 +241,7 @@ static void test_exact_reads(void)
 				g_autoptr(GByteArray) one = sample_stream(&s[pdus], 1, hd, dd);
 				boundary += one->len;
 				g_assert_cmpuint(off, ==, boundary);
+				g_assert_true(iproto_recv_idle(r));
 				pdus++;
 				continue;
 			}
@@ -256,6 +257,8 @@ static void test_exact_reads(void)
 			}
 			iproto_recv_commit(r, got);
 			off += got;
+			if (got)
+				g_assert_false(iproto_recv_idle(r));
 		}
 	}
 	sample_free(s);
