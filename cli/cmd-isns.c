@@ -12,7 +12,8 @@
 
 #define ISNS_USAGE \
 	"itnctl [--json] isns [--server ADDR[:PORT]] [--source IQN] list [entities|nodes|portals|portal-groups|dds|dd-sets]\n" \
-	"       itnctl [--json] isns [--server ADDR[:PORT]] [--source IQN] query [ATTR=VALUE ...]"
+	"       itnctl [--json] isns [--server ADDR[:PORT]] [--source IQN] query [ATTR=VALUE ...]\n" \
+	"       itnctl isns [--server ADDR[:PORT]] [--source IQN] export [FILE] | import FILE"
 
 static void print_help(void)
 {
@@ -23,7 +24,10 @@ static void print_help(void)
 	       "                 their entity, portals, nodes and portal groups; no\n"
 	       "                 attributes: everything the source may see.\n"
 	       "                 ATTR names: iscsi-name, node-type (1 target, 2 initiator),\n"
-	       "                 entity-id, portal-ip, alias, ...\n\n"
+	       "                 entity-id, portal-ip, alias, ...\n"
+	       "  export [FILE]  every entity (with its portals, nodes, portal groups),\n"
+	       "                 DD and DD set as XML (to FILE or standard output)\n"
+	       "  import FILE    register what an export holds (as a control node)\n\n"
 	       "Options:\n"
 	       "  --server ADDR[:PORT]  the iSNS server (default 127.0.0.1:3205)\n"
 	       "  --source IQN          the node the requests come from (default: this\n"
@@ -285,21 +289,31 @@ int cli_cmd_isns(int argc, char **argv)
 		return cli_usage(ISNS_USAGE, "isns needs a subcommand");
 	}
 	const char *sub = a.args->pdata[0];
-	if (strcmp(sub, "list") != 0 && strcmp(sub, "query") != 0) {
+	if (strcmp(sub, "list") != 0 && strcmp(sub, "query") != 0 && strcmp(sub, "export") != 0 &&
+	    strcmp(sub, "import") != 0) {
 		cli_isns_args_clear(&a);
 		return cli_usage(ISNS_USAGE, "unknown isns subcommand '%s'", sub);
 	}
-	if (strcmp(sub, "list") == 0 && a.args->len > 2) {
+	if ((strcmp(sub, "list") == 0 || strcmp(sub, "export") == 0) && a.args->len > 2) {
 		cli_isns_args_clear(&a);
-		return cli_usage(ISNS_USAGE, "list takes one kind");
+		return cli_usage(ISNS_USAGE, "%s takes one argument", sub);
+	}
+	if (strcmp(sub, "import") == 0 && a.args->len != 2) {
+		cli_isns_args_clear(&a);
+		return cli_usage(ISNS_USAGE, "import needs one FILE");
 	}
 	IDiscIsnsConn *c = cli_isns_connect(&a);
 	if (!c) {
 		cli_isns_args_clear(&a);
 		return CLI_EXIT_FAIL;
 	}
+	const char *arg = a.args->len > 1 ? a.args->pdata[1] : NULL;
 	if (strcmp(sub, "list") == 0)
-		rc = cli_isns_list(c, &a, a.args->len > 1 ? a.args->pdata[1] : "nodes");
+		rc = cli_isns_list(c, &a, arg ? arg : "nodes");
+	else if (strcmp(sub, "export") == 0)
+		rc = cli_isns_export(c, &a, arg);
+	else if (strcmp(sub, "import") == 0)
+		rc = cli_isns_import(c, &a, arg);
 	else
 		rc = cmd_query(c, &a);
 	idisc_isns_conn_free(c);

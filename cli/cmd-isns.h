@@ -27,3 +27,6 @@ void cli_isns_print_rows(GPtrArray *rows);
 /* Walk every object of KIND ("nodes", "dds", ...) with DevGetNext and print
  * them; returns the exit code. */
 int cli_isns_list(IDiscIsnsConn *c, const CliIsnsArgs *a, const char *kind);
+/* cmd-isns-xml.c: XML export to FILE (NULL: stdout) and import from FILE. */
+int cli_isns_export(IDiscIsnsConn *c, const CliIsnsArgs *a, const char *file);
+int cli_isns_import(IDiscIsnsConn *c, const CliIsnsArgs *a, const char *file);
