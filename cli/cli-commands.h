@@ -22,6 +22,9 @@ int cli_cmd_readcap(int argc, char **argv);
 int cli_cmd_read(int argc, char **argv);
 int cli_cmd_write(int argc, char **argv);
 int cli_cmd_perf(int argc, char **argv);
+int cli_cmd_session(int argc, char **argv);
+int cli_cmd_login(int argc, char **argv);
+int cli_cmd_logout(int argc, char **argv);
 /* iSNS: cmd-isns.c, cmd-dd.c */
 int cli_cmd_isns(int argc, char **argv);
 int cli_cmd_dd(int argc, char **argv);

@@ -18,6 +18,9 @@ static const CliCommand commands[] = {
 	{ "read", cli_cmd_read, "read bytes of a LUN to stdout" },
 	{ "write", cli_cmd_write, "write stdin to a LUN" },
 	{ "perf", cli_cmd_perf, "measure IOPS and MB/s on a LUN" },
+	{ "session", cli_cmd_session, "list itn-initiatord's sessions, connections and LUNs" },
+	{ "login", cli_cmd_login, "make itn-initiatord log in to a target" },
+	{ "logout", cli_cmd_logout, "make itn-initiatord log out of a session" },
 	{ "isns", cli_cmd_isns, "list and query what an iSNS server holds" },
 	{ "dd", cli_cmd_dd, "manage iSNS discovery domains and DD sets" },
 };

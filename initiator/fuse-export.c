@@ -450,3 +450,21 @@ void itnd_fuse_remove_session(ItndFuse *f, ItniSession *s)
 	}
 	g_rw_lock_writer_unlock(&f->lock);
 }
+
+GVariant *itnd_fuse_list(ItndFuse *f)
+{
+	GVariantBuilder b;
+	g_variant_builder_init(&b, G_VARIANT_TYPE("a(stts)"));
+	g_rw_lock_reader_lock(&f->lock);
+	for (guint i = 0; i < f->nodes->len; i++) {
+		Node *n = f->nodes->pdata[i];
+		if (!n || n->dir || !n->s)
+			continue;
+		Node *dir = node_get(f, n->parent);
+		g_autofree char *path = g_build_filename(f->dir, dir ? dir->name : "", n->name, NULL);
+		g_variant_builder_add(&b, "(stts)", dir ? dir->name : "", n->lun, n->cap.n_blocks * n->cap.block_size,
+				      path);
+	}
+	g_rw_lock_reader_unlock(&f->lock);
+	return g_variant_new("(a(stts))", &b);
+}

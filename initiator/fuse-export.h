@@ -19,5 +19,7 @@ void itnd_fuse_free(ItndFuse *f);
 
 /* Publish one LUN (the session must outlive the entry). */
 void itnd_fuse_add_lun(ItndFuse *f, const char *target, guint64 lun, ItniSession *s, const ItniCapacity *cap);
+/* (target, lun, bytes, path) of every published LUN, as a D-Bus reply. */
+GVariant *itnd_fuse_list(ItndFuse *f);
 /* Remove every LUN of a session (before it is freed). */
 void itnd_fuse_remove_session(ItndFuse *f, ItniSession *s);

@@ -1,6 +1,7 @@
 /* itn-initiatord: keeps iSCSI sessions and exposes every LUN as a file.
  *
  *   itn-initiatord -f --mount DIR --connect URL [--connect URL ...] [--connections N]
+ *                  [--control PATH]
  *
  * -f stays in the foreground and logs to stderr; SIGTERM or SIGINT log out
  * every session and unmount cleanly. */
@@ -25,7 +26,7 @@ int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
 	gboolean foreground = FALSE, direct_io = FALSE;
-	char *mount = NULL, *secrets = NULL, *initiator = NULL;
+	char *mount = NULL, *secrets = NULL, *initiator = NULL, *control = NULL;
 	char **connect = NULL;
 	int connections = 1, sessions = 1, threads = 2;
 	GOptionEntry entries[] = {
@@ -38,6 +39,8 @@ int main(int argc, char **argv)
 		{ "secrets", 0, 0, G_OPTION_ARG_FILENAME, &secrets, "CHAP secrets file (mode 0600)", "FILE" },
 		{ "initiator-name", 0, 0, G_OPTION_ARG_STRING, &initiator, "our iSCSI name", "IQN" },
 		{ "direct-io", 0, 0, G_OPTION_ARG_NONE, &direct_io, "bypass the page cache for LUN files", NULL },
+		{ "control", 0, 0, G_OPTION_ARG_FILENAME, &control,
+		  "serve the control API on this Unix socket (default " ITND_DEFAULT_CONTROL ")", "PATH" },
 		{ NULL },
 	};
 	g_autoptr(GOptionContext) oc = g_option_context_new("- keep iSCSI sessions and expose LUNs as files");
@@ -45,10 +48,6 @@ int main(int argc, char **argv)
 	g_autoptr(GError) error = NULL;
 	if (!g_option_context_parse(oc, &argc, &argv, &error)) {
 		fprintf(stderr, "itn-initiatord: %s\n", error->message);
-		return 2;
-	}
-	if (!connect || !connect[0]) {
-		fprintf(stderr, "itn-initiatord: nothing to do: give --connect URL\n");
 		return 2;
 	}
 	if (connections < 1 || connections > 16 || sessions < 1 || sessions > 16 || threads < 1 || threads > 64) {
@@ -71,7 +70,7 @@ int main(int argc, char **argv)
 		}
 		itnd_fuse_start(d.fuse);
 	}
-	for (char **u = connect; *u; u++) {
+	for (char **u = connect; u && *u; u++) {
 		g_autoptr(ItniConfig) cfg = itni_config_new();
 		if (!itni_config_set_url(cfg, *u, &error) || (secrets && !itni_config_load_secrets(cfg, secrets, &error))) {
 			fprintf(stderr, "itn-initiatord: %s\n", error->message);
@@ -90,12 +89,20 @@ int main(int argc, char **argv)
 		itnd_node_start(n);
 	}
 
+	/* Sessions are also logged in and out through the control API
+	 * (itnctl login / logout / session list). */
+	ItndControl *ctl = itnd_control_new(&d, control ? control : ITND_DEFAULT_CONTROL, &error);
+	if (!ctl) {
+		fprintf(stderr, "itn-initiatord: control API: %s\n", error->message);
+		return 1;
+	}
 	GMainLoop *loop = g_main_loop_new(NULL, FALSE);
 	g_unix_signal_add(SIGTERM, on_signal, loop);
 	g_unix_signal_add(SIGINT, on_signal, loop);
 	g_main_loop_run(loop);
 	g_main_loop_unref(loop);
 
+	itnd_control_free(ctl);
 	g_atomic_int_set(&d.stopping, TRUE);
 	/* Unmount first so no request is in flight while sessions go. */
 	if (d.fuse)
@@ -110,5 +117,6 @@ int main(int argc, char **argv)
 	g_free(mount);
 	g_free(secrets);
 	g_free(initiator);
+	g_free(control);
 	return 0;
 }

@@ -83,6 +83,20 @@ static gpointer node_thread(gpointer data)
 	return NULL;
 }
 
+ItniSession *itnd_node_login_once(ItndNode *n, GError **error)
+{
+	ItniSession *s = itni_session_new(n->d->ctx, n->cfg);
+	if (!itni_session_login_sync(s, error)) {
+		itni_session_free(s);
+		return NULL;
+	}
+	g_mutex_lock(&n->d->lock);
+	g_ptr_array_add(n->live, s);
+	g_mutex_unlock(&n->d->lock);
+	publish(n, s);
+	return s;
+}
+
 void itnd_node_start(ItndNode *n)
 {
 	n->thread = g_thread_new("itnd-node", node_thread, n);

@@ -6,6 +6,9 @@
 #include "itni.h"
 #include "fuse-export.h"
 
+/* design brief: control sockets live under /run/itnexus/. */
+#define ITND_DEFAULT_CONTROL "/run/itnexus/initiatord.sock"
+
 typedef struct {
 	ItniContext *ctx;
 	ItndFuse *fuse;          /* NULL without --mount */
@@ -30,3 +33,11 @@ ItndNode *itnd_node_new(ItndDaemon *d, ItniConfig *cfg, guint sessions, gboolean
 void itnd_node_start(ItndNode *n);
 /* Unpublish, log out, free. */
 void itnd_node_free(ItndNode *n);
+/* One login attempt (no retry) of session 0, published on success;
+ * the session is owned by the node. */
+ItniSession *itnd_node_login_once(ItndNode *n, GError **error);
+
+/* initiatord-control.c: the D-Bus control API on a Unix socket. */
+typedef struct ItndControl ItndControl;
+ItndControl *itnd_control_new(ItndDaemon *d, const char *path, GError **error);
+void itnd_control_free(ItndControl *c);
