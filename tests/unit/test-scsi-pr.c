@@ -187,11 +187,48 @@ static void test_release_preempt(Fx *f, gconstpointer data)
 	scsi_result_clear(&r);
 }
 
+/* REGISTER AND MOVE (SPC-4 5.12.8): a hands its reservation to b, named
+ * by an iSCSI TransportID, and unregisters itself. */
+static void test_register_and_move(Fx *f, gconstpointer data)
+{
+	guint8 c[10] = { 0x5f, 0x07, 0x01 }, p[24 + 64] = { 0 };
+	ScsiResult r = { 0 };
+	const char *port = tgt_scsi_nexus_initiator_port(f->b);
+	gsize n = strlen(port) + 1, padded = (n + 3) & ~(gsize) 3;
+
+	g_assert_cmpuint(prout(f, f->a, 0, 0, 0, 0xa), ==, GOOD);
+	g_assert_cmpuint(prout(f, f->a, 1, 1, 0xa, 0), ==, GOOD);
+	iproto_put_be64(p, 0xa);
+	iproto_put_be64(p + 8, 0xbb);
+	p[17] = 0x02;                       /* UNREG */
+	iproto_put_be16(p + 18, 1);         /* relative target port of b */
+	iproto_put_be32(p + 20, (guint32) (4 + padded));
+	p[24] = 0x45;                       /* iSCSI, initiator port name with ISID */
+	iproto_put_be16(p + 26, (guint16) padded);
+	memcpy(p + 28, port, n - 1);
+	gsize len = 24 + 4 + padded;
+
+	c[8] = (guint8) len;
+	scsi_run(f->t, f->a, 0, c, 10, (guint32) len, p, len, &r);
+	assert_good(&r);
+	g_assert_cmpuint(run_status(f, f->b, TRUE), ==, GOOD);
+	g_assert_cmpuint(run_status(f, f->a, TRUE), ==, CONFLICT);
+	prin(f, f->a, 1, &r);
+	g_assert_cmphex(iproto_get_be64(r.in->data + 8), ==, 0xbb);
+	prin(f, f->a, 0, &r);
+	g_assert_cmpuint(iproto_get_be32(r.in->data + 4), ==, 8);
+	/* a is no longer registered: it cannot move it back */
+	scsi_run(f->t, f->a, 0, c, 10, (guint32) len, p, len, &r);
+	g_assert_cmpuint(r.status, ==, CONFLICT);
+	scsi_result_clear(&r);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add("/scsi/pr/register-read-keys", Fx, NULL, fx_setup, test_register_read_keys, fx_teardown);
 	g_test_add("/scsi/pr/access-types", Fx, NULL, fx_setup, test_access_types, fx_teardown);
 	g_test_add("/scsi/pr/release-preempt", Fx, NULL, fx_setup, test_release_preempt, fx_teardown);
+	g_test_add("/scsi/pr/register-and-move", Fx, NULL, fx_setup, test_register_and_move, fx_teardown);
 	return g_test_run();
 }

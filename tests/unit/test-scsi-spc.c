@@ -435,6 +435,59 @@ static void test_start_stop(Fx *f, gconstpointer data)
 	scsi_result_clear(&r);
 }
 
+/* A file grows: rescan raises CAPACITY DATA HAS CHANGED for every nexus. */
+static void test_capacity_changed(Fx *f, gconstpointer data)
+{
+	char *path = scsi_sparse_file(1024 * 1024);
+	char *bs = g_strdup_printf("file:%s", path);
+	TgtLunSpec spec = { .backstore = bs };
+	guint8 tur[6] = { 0 }, rc10[10] = { 0x25 };
+	ScsiResult r = { 0 };
+
+	g_assert_true(tgt_scsi_target_add_lun(f->t, 5, &spec, NULL));
+	scsi_clear_ua(f->t, f->a, 5);
+	scsi_clear_ua(f->t, f->b, 5);
+	g_assert_cmpint(truncate(path, 2 * 1024 * 1024), ==, 0);
+	g_assert_true(tgt_scsi_target_rescan_lun(f->t, 5, NULL));
+	scsi_in(f->t, f->a, 5, tur, 6, 0, &r);
+	assert_sense(&r, IPROTO_SENSE_UNIT_ATTENTION, IPROTO_ASC_CAPACITY_DATA_CHANGED);
+	scsi_in(f->t, f->b, 5, rc10, 10, 8, &r);
+	assert_sense(&r, IPROTO_SENSE_UNIT_ATTENTION, IPROTO_ASC_CAPACITY_DATA_CHANGED);
+	scsi_in(f->t, f->b, 5, rc10, 10, 8, &r);
+	assert_good(&r);
+	g_assert_cmpuint(iproto_get_be32(r.in->data), ==, 4095);
+	/* a rescan without a change raises nothing */
+	g_assert_true(tgt_scsi_target_rescan_lun(f->t, 5, NULL));
+	scsi_in(f->t, f->a, 5, tur, 6, 0, &r);
+	assert_good(&r);
+	g_unlink(path);
+	g_free(path);
+	g_free(bs);
+	scsi_result_clear(&r);
+}
+
+/* The 4096-byte LUN: capacity and I/O in 4 KiB blocks. */
+static void test_4k_blocks(Fx *f, gconstpointer data)
+{
+	guint8 rc16[16] = { 0x9e, 0x10 }, w[10] = { 0x2a, 0, 0, 0, 0, 3, 0, 0, 1, 0 }, blk[4096];
+	guint8 rd[10] = { 0x28, 0, 0, 0, 0, 3, 0, 0, 1, 0 };
+	ScsiResult r = { 0 };
+
+	rc16[13] = 32;
+	scsi_in(f->t, f->a, 3, rc16, 16, 32, &r);
+	assert_good(&r);
+	g_assert_cmpuint(iproto_get_be64(r.in->data), ==, 1023);
+	g_assert_cmpuint(iproto_get_be32(r.in->data + 8), ==, 4096);
+	memset(blk, 0x4b, sizeof blk);
+	scsi_run(f->t, f->a, 3, w, 10, 4096, blk, sizeof blk, &r);
+	assert_good(&r);
+	g_assert_cmpuint(r.out_len, ==, 4096);
+	scsi_in(f->t, f->a, 3, rd, 10, 4096, &r);
+	assert_good(&r);
+	g_assert_cmpmem(r.in->data, r.in->len, blk, sizeof blk);
+	scsi_result_clear(&r);
+}
+
 static void test_lun_admin(Fx *f, gconstpointer data)
 {
 	TgtLunSpec spec = { .backstore = "mem:1M" };
@@ -485,5 +538,7 @@ int main(int argc, char **argv)
 	ADD("report-opcodes", test_opcodes);
 	ADD("start-stop", test_start_stop);
 	ADD("lun-admin", test_lun_admin);
+	ADD("capacity-changed", test_capacity_changed);
+	ADD("4k-blocks", test_4k_blocks);
 	return g_test_run();
 }
