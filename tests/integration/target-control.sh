@@ -30,6 +30,8 @@ EOF
 chmod 644 "$cfg"
 
 ctl() { "$ITNCTL" target --control "$sock" "$@"; }
+# q CMD...: run CMD with its output in the test's log, not in the TAP stream.
+q() { "$@" >> "$ITN_TMP/commands.log" 2>&1; }
 json_has() { printf '%s' "$1" | grep -q -- "$2"; }
 
 spawn targetd "$TARGETD" -f -c "$cfg" --control "$sock"
@@ -43,15 +45,15 @@ out=$(ctl --json list)
 check "list --json shows the configured target" json_has "$out" "\"name\":\"$T1\""
 
 # 3-6: add a target and a LUN: live, and written back to the file.
-check "target add" ctl add "$T2" --alias "second one"
+check "target add" q ctl add "$T2" --alias "second one"
 out=$(ctl --json lun add "$T2" mem:32M)
 check "lun add picks LUN 0 and says so in JSON" json_has "$out" '"lun":0'
 check "the file names the new target and LUN" \
 	sh -c "grep -q 'name=\"$T2\"' '$cfg' && grep -q 'backstore=\"mem:32M\"' '$cfg'"
 check "the rewritten file matches the schema" \
-	xmllint --noout --relaxng "$top_srcdir/data/target.rng" "$cfg"
+	q xmllint --noout --relaxng "$top_srcdir/data/target.rng" "$cfg"
 check "the new LUN serves at once (iscsi-inq)" \
-	iscsi-inq "iscsi://127.0.0.1:$port/$T2/0"
+	q iscsi-inq "iscsi://127.0.0.1:$port/$T2/0"
 check "SendTargets lists the new target (iscsi-ls)" \
 	sh -c "iscsi-ls 'iscsi://127.0.0.1:$port' | grep -q '$T2'"
 out=$(ctl --json list)
@@ -67,7 +69,7 @@ check "account list shows the user, not the secret" \
 check "a short secret is refused with a reason" \
 	sh -c "! ITN_CHAP_SECRET=short '$ITNCTL' target --control '$sock' account add '$T2' bob 2> '$ITN_TMP/err' &&
 	       grep -q 'must be 12 to 255' '$ITN_TMP/err' && ! grep -q short: '$ITN_TMP/err'"
-ctl account remove "$T2" alice > /dev/null
+q ctl account remove "$T2" alice
 
 # 13-14: failures: one line, non-zero exit.
 "$ITNCTL" target --control "$sock" remove iqn.2026-01.org.example:nothing > /dev/null 2> "$ITN_TMP/err"
@@ -99,7 +101,7 @@ out=$(ctl --json lun list "$T2")
 check "SIGHUP applied the new LUN" json_has "$out" '"lun":5,"backstore":"mem:8M","read-only":true'
 
 check "the reload is logged with what changed" grep -q "reload: LUN 5 of $T2 added" "$ITN_TMP/targetd.log"
-check "the new LUN answers (iscsi-inq)" iscsi-inq "iscsi://127.0.0.1:$port/$T2/5"
+check "the new LUN answers (iscsi-inq)" q iscsi-inq "iscsi://127.0.0.1:$port/$T2/5"
 sleep 1
 check "iscsi-perf is still running" kill -0 "$perf_pid"
 out=$(ctl --json sessions)
