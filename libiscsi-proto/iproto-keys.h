@@ -130,6 +130,13 @@ gboolean iproto_key_is_extension(const char *name);
 /* key-name syntax of sec. 6.1: 1..63 of letters, digits, '.', '-', '+', '@', '_'
  * (and '#', which the X# extension keys of sec. 13.22 need). */
 gboolean iproto_key_name_valid(const char *name, gsize len);
+/* Initialize-only (IO, sec. 13): negotiable during login only, never in a
+ * full feature phase Text exchange; in the table that is a row whose phases
+ * lack IPROTO_PHASE_FFP. */
+static inline gboolean iproto_key_initial_only(const IProtoKeyDef *def)
+{
+	return !(def->phases & IPROTO_PHASE_FFP);
+}
 /* The longest value the key accepts (255, or 8192 for large-binary-values). */
 gsize iproto_key_value_max(const IProtoKeyDef *def);
 

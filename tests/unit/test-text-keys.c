@@ -230,6 +230,14 @@ static void test_key_table(void)
 	g_assert_cmpint(iproto_key_lookup("MaxRecvDataSegmentLength")->result, ==, IPROTO_KEY_RESULT_NONE);
 	g_assert_false(iproto_key_lookup("MaxRecvDataSegmentLength")->flags & IPROTO_KEYF_SESSION);
 	g_assert_cmpint(iproto_key_lookup("OFMarkInt")->result, ==, IPROTO_KEY_RESULT_REJECT);
+	g_assert_true(iproto_key_initial_only(iproto_key_lookup("HeaderDigest")));
+	g_assert_true(iproto_key_initial_only(iproto_key_lookup("AuthMethod")));
+	g_assert_false(iproto_key_initial_only(iproto_key_lookup("MaxRecvDataSegmentLength")));
+	g_assert_false(iproto_key_initial_only(iproto_key_lookup("TargetAlias")));
+	g_assert_true(iproto_key_lookup("SendTargets")->phases == IPROTO_PHASE_FFP);
+	g_assert_true(iproto_key_lookup("TargetAddress")->flags & IPROTO_KEYF_REPEATABLE);
+	g_assert_true(iproto_key_lookup("TargetPortalGroupTag")->flags & IPROTO_KEYF_FROM_TARGET);
+	g_assert_false(iproto_key_lookup("TargetPortalGroupTag")->flags & IPROTO_KEYF_FROM_INITIATOR);
 	g_assert_null(iproto_key_lookup("maxburstlength"));
 	g_assert_null(iproto_key_lookup("X-com.example.Foo"));
 	g_assert_true(iproto_key_is_extension("X-com.example.Foo"));
