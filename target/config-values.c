@@ -38,6 +38,9 @@ const TgtConfigLimitField tgt_config_limit_fields[] = {
   LIMIT_UINT ("nop-in-timeout", nop_in_timeout, 1, 3600),
   LIMIT_UINT ("login-timeout", login_timeout, 1, 3600),
   LIMIT_UINT ("worker-threads", worker_threads, 0, 256),
+  /* RFC 7143 sec. 9.2.1 leaves guessing defences to the target: repeated
+   * failed logins from one address wait up to this long (0: never). */
+  LIMIT_UINT ("login-failure-delay-max-ms", login_failure_delay_max_ms, 0, 60000),
 };
 const guint tgt_config_n_limit_fields = G_N_ELEMENTS (tgt_config_limit_fields);
 
