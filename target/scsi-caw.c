@@ -32,12 +32,14 @@ void tgt_scsi_exec_caw(TgtScsiCmd *cmd)
 	TgtLun *lun = cmd->priv.lun;
 	gsize len = (gsize) cmd->priv.nblocks << lun->block_shift;
 	guint64 off = cmd->priv.lba << lun->block_shift;
-	const guint8 *verify = cmd->out_buf, *data = cmd->out_buf + len;
+	const guint8 *verify, *data;
 	guint8 *have;
 	int rc;
 
 	if (len == 0)
 		return;
+	verify = cmd->out_buf;
+	data = cmd->out_buf + len;
 	have = lun->bs->ops->direct ? NULL : tgt_scsi_cmd_buf(cmd, len);
 	g_rw_lock_writer_lock(&lun->io_lock);
 	if (have)
