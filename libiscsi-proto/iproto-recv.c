@@ -136,6 +136,8 @@ static void want_stage(IProtoRecv *r, struct iovec *iov, unsigned *n)
 	(*n)++;
 }
 
+static void drain_stage(IProtoRecv *r);
+
 unsigned iproto_recv_want(IProtoRecv *r, struct iovec *iov, unsigned max_iov)
 {
 	unsigned n = 0;
@@ -147,6 +149,9 @@ unsigned iproto_recv_want(IProtoRecv *r, struct iovec *iov, unsigned max_iov)
 	if (r->state == ST_ERROR || max_iov == 0)
 		return 0;
 	if (r->state == ST_DATA) {
+		/* bytes read ahead with the header come first, even if the
+		 * caller did not poll after setting the destination */
+		drain_stage(r);
 		size_t left = r->pdu.data_len - r->data_got;
 		unsigned i = r->dest_idx;
 		size_t off = r->dest_off;
@@ -350,7 +355,9 @@ static uint32_t data_crc(const IProtoRecv *r)
 	return iproto_crc32c_finish(state);
 }
 
-static IProtoRecvStatus parse_data(IProtoRecv *r, GError **error)
+/* Move bytes that were read ahead into the staging buffer to where they
+ * belong: the data destination, then padding/digest. */
+static void drain_stage(IProtoRecv *r)
 {
 	size_t avail = r->s_end - r->s_start;
 	size_t k = MIN(avail, (size_t) (r->pdu.data_len - r->data_got));
@@ -363,6 +370,11 @@ static IProtoRecvStatus parse_data(IProtoRecv *r, GError **error)
 		r->s_start += k;
 		r->tail_got += (unsigned) k;
 	}
+}
+
+static IProtoRecvStatus parse_data(IProtoRecv *r, GError **error)
+{
+	drain_stage(r);
 	if (r->data_got < r->pdu.data_len || r->tail_got < r->tail_len)
 		return IPROTO_RECV_AGAIN;
 

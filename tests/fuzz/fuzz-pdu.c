@@ -2,8 +2,8 @@
  *
  * Input: byte 0 = flags (bit 0 header digest, bit 1 data digest, bits 2-3
  * role: 0 any, 1 initiator, 2 target; bit 4 read data segments into caller
- * iovecs; bit 5 readahead 48), byte 1 = seed of the chunk sizes, then the
- * byte stream.
+ * iovecs; bit 5 readahead 48; bit 6 read again before polling after a
+ * header), byte 1 = seed of the chunk sizes, then the byte stream.
  *
  * The stream is parsed twice: pulled through want()/commit() in
  * pseudo-random chunk sizes, and pushed in one piece.  Both must report the
@@ -90,11 +90,15 @@ static void pull(uint8_t flags, uint32_t seed, const uint8_t *in, size_t len, Tr
 	IProtoRecv *r = make(flags);
 	uint8_t *scratch = malloc(16384 + 16);
 	size_t off = 0;
+	bool skip_poll = false;
 
 	for (;;) {
 		GError *err = NULL;
-		IProtoRecvStatus st = iproto_recv_poll(r, &err);
+		/* bit 6: after a header, read again before polling */
+		IProtoRecvStatus st = skip_poll ? IPROTO_RECV_AGAIN : iproto_recv_poll(r, &err);
+		skip_poll = false;
 		if (st == IPROTO_RECV_HEADER) {
+			skip_poll = (flags & 0x40) && off < len;
 			const IProtoPdu *p = iproto_recv_pdu(r);
 			if (flags & 0x10) {
 				/* split the destination in three uneven parts */
@@ -192,7 +196,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	a.n = b.n = 0;
 	pull(flags, data[1], data + 2, size - 2, &a);
 	/* the push API always uses the internal buffer */
-	push(flags & (uint8_t) ~0x10, data + 2, size - 2, &b);
+	push(flags & (uint8_t) ~0x50, data + 2, size - 2, &b);
 	if (a.n != b.n || memcmp(a.ev, b.ev, a.n * sizeof a.ev[0]) != 0) {
 		fprintf(stderr, "pull and push disagree (%u vs %u events)\n", a.n, b.n);
 		abort();

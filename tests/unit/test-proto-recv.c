@@ -464,8 +464,9 @@ static void test_switch_digests(void)
 }
 
 /* Seed corpus for fuzz-pdu: byte 0 = flags (bit 0 header digest, bit 1
- * data digest, bits 2-3 role, bit 4 zero-copy destinations), byte 1 = chunk
- * size seed, then the stream. */
+ * data digest, bits 2-3 role, bit 4 zero-copy destinations, bit 5 readahead
+ * 48, bit 6 read before polling), byte 1 = chunk size seed, then the
+ * stream (see tests/fuzz/fuzz-pdu.c). */
 static void write_corpus(const char *dir)
 {
 	SamplePdu s[N_SAMPLES];
@@ -481,6 +482,7 @@ static void write_corpus(const char *dir)
 		{ "text-continue", 3, 1, 0x08, 11 },
 		{ "session-digests", 0, 6, 0x1b, 13 },
 		{ "all-kinds", 0, 7, 0x00, 17 },
+		{ "read-before-poll", 0, 6, 0x58, 19 },    /* bits 6, 4, role target */
 	};
 	g_mkdir_with_parents(dir, 0755);
 	for (size_t i = 0; i < G_N_ELEMENTS(seeds); i++) {
