@@ -109,7 +109,7 @@ workload "1m-seq-qd8" 8 1048576 0
 # FUSE file throughput through itn-initiatord on the same LUN.
 if [ -x "$DAEMON" ] && [ -c /dev/fuse ]; then
 	mkdir -p "$TMP/mnt"
-	"$DAEMON" -f --mount "$TMP/mnt" --connect "$URL" > "$TMP/daemon.log" 2>&1 &
+	"$DAEMON" -f --control "$TMP/ctl.sock" --mount "$TMP/mnt" --connect "$URL" > "$TMP/daemon.log" 2>&1 &
 	DAEMON_PID=$!
 	F=$TMP/mnt/$IQN/lun1
 	i=0

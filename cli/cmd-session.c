@@ -11,14 +11,16 @@
 #include "cli-output.h"
 
 #define DEFAULT_CONTROL "/run/itnexus/initiatord.sock"
-#define SESSION_USAGE "itnctl [--json] session list|connections SESSION|luns [--control PATH]"
+#define SESSION_USAGE \
+	"itnctl [--json] session list|connections SESSION|luns|nodes|discover URL|set-node TARGET KEY VALUE\n" \
+	"       [--control PATH]"
 #define LOGIN_USAGE "itnctl [--json] login URL [--connections N] [--control PATH]"
 #define LOGOUT_USAGE "itnctl logout SESSION [--control PATH]"
 
 /* The words after the command: positional arguments and the options. */
 typedef struct {
 	const char *control;
-	const char *pos[2];
+	const char *pos[4];
 	int n_pos;
 	guint connections;
 } SessArgs;
@@ -50,7 +52,7 @@ static int parse(int argc, char **argv, int first, const char *usage, SessArgs *
 		}
 		if (argv[i][0] == '-')
 			return cli_usage(usage, "unknown option '%s'", argv[i]);
-		if (a->n_pos == 2)
+		if (a->n_pos == 4)
 			return cli_usage(usage, "unexpected argument '%s'", argv[i]);
 		a->pos[a->n_pos++] = argv[i];
 	}
@@ -217,6 +219,79 @@ static int session_luns(const SessArgs *a)
 	return CLI_EXIT_OK;
 }
 
+static int session_nodes(const SessArgs *a)
+{
+	int rc = CLI_EXIT_OK;
+	g_autoptr(GVariant) v = call(a->control, "ListNodes", NULL, "(a(ssbuubb))", &rc);
+	if (!v)
+		return rc;
+	g_autoptr(GVariantIter) it = NULL;
+	g_variant_get(v, "(a(ssbuubb))", &it);
+	const char *target, *portal;
+	gboolean secrets, autoc, discovered;
+	guint32 conns, sessions;
+	CliJson j;
+	CliTable *t = NULL;
+	if (cli_json) {
+		cli_json_init(&j);
+		cli_json_begin_object(&j, NULL);
+		cli_json_begin_array(&j, "nodes");
+	} else {
+		t = cli_table_new(7, "TARGET", "PORTAL", "AUTO-CONNECT", "CONNECTIONS", "SESSIONS", "CHAP", "ORIGIN");
+	}
+	while (g_variant_iter_next(it, "(&s&sbuubb)", &target, &portal, &secrets, &conns, &sessions, &autoc, &discovered)) {
+		if (cli_json) {
+			cli_json_begin_object(&j, NULL);
+			cli_json_string(&j, "target", target);
+			cli_json_string(&j, "portal", portal);
+			cli_json_bool(&j, "auto_connect", autoc);
+			cli_json_int(&j, "connections", conns);
+			cli_json_int(&j, "sessions", sessions);
+			cli_json_bool(&j, "chap", secrets);
+			cli_json_string(&j, "origin", discovered ? "discovery" : "user");
+			cli_json_end_object(&j);
+		} else {
+			g_autofree char *c = g_strdup_printf("%u", conns);
+			g_autofree char *n = g_strdup_printf("%u", sessions);
+			cli_table_add(t, target, portal, autoc ? "yes" : "no", c, n, secrets ? "yes" : "no",
+				      discovered ? "discovery" : "user");
+		}
+	}
+	if (cli_json) {
+		cli_json_end_array(&j);
+		cli_json_end_object(&j);
+		cli_json_print(&j);
+	} else {
+		cli_table_print(t);
+	}
+	return CLI_EXIT_OK;
+}
+
+static int session_discover(const SessArgs *a)
+{
+	int rc = CLI_EXIT_OK;
+	g_autoptr(GVariant) v = call(a->control, "Discover", g_variant_new("(s)", a->pos[1]), "(a(sas))", &rc);
+	if (!v)
+		return rc;
+	g_autoptr(GVariantIter) it = NULL;
+	g_variant_get(v, "(a(sas))", &it);
+	const char *name;
+	GVariantIter *addrs;
+	while (g_variant_iter_next(it, "(&sas)", &name, &addrs)) {
+		printf("%s\n", name);
+		g_variant_iter_free(addrs);
+	}
+	return CLI_EXIT_OK;
+}
+
+static int session_set_node(const SessArgs *a)
+{
+	int rc = CLI_EXIT_OK;
+	g_autoptr(GVariant) v = call(a->control, "SetNode", g_variant_new("(sss)", a->pos[1], a->pos[2], a->pos[3]),
+				     "()", &rc);
+	return v ? CLI_EXIT_OK : rc;
+}
+
 int cli_cmd_session(int argc, char **argv)
 {
 	SessArgs a = { 0 };
@@ -230,6 +305,12 @@ int cli_cmd_session(int argc, char **argv)
 		return session_luns(&a);
 	if (strcmp(sub, "connections") == 0 && a.n_pos == 2)
 		return session_connections(&a);
+	if (strcmp(sub, "nodes") == 0 && a.n_pos == 1)
+		return session_nodes(&a);
+	if (strcmp(sub, "discover") == 0 && a.n_pos == 2)
+		return session_discover(&a);
+	if (strcmp(sub, "set-node") == 0 && a.n_pos == 4)
+		return session_set_node(&a);
 	return cli_usage(SESSION_USAGE, "unknown session command");
 }
 

@@ -12,6 +12,7 @@
 
 #include "initiatord.h"
 #include "itni-private.h"
+#include "libiscsi-name/iname.h"
 
 #define OBJECT_PATH "/org/itnexus/Initiator1"
 #define INTERFACE "org.itnexus.Initiator1"
@@ -29,6 +30,9 @@ static const char introspection[] =
 	"  <method name='ListConnections'><arg name='session' type='s'/>"
 	"   <arg name='connections' type='a(qbsstt)' direction='out'/></method>"
 	"  <method name='ListLuns'><arg name='luns' type='a(stts)' direction='out'/></method>"
+	"  <method name='ListNodes'><arg name='nodes' type='a(ssbuubb)' direction='out'/></method>"
+	"  <method name='SetNode'><arg name='target' type='s'/><arg name='key' type='s'/>"
+	"   <arg name='value' type='s'/></method>"
 	" </interface>"
 	"</node>";
 
@@ -104,6 +108,66 @@ static GVariant *list_connections(ItndDaemon *d, const char *id, GError **error)
 	return g_variant_new("(a(qbsstt))", &b);
 }
 
+/* New targets from a discovery become records (auto-connect off); records
+ * that exist are left exactly as they are. */
+static void merge_discovered(ItndDaemon *d, GPtrArray *targets)
+{
+	gboolean changed = FALSE;
+	g_mutex_lock(&d->lock);
+	for (guint i = 0; i < targets->len; i++) {
+		ItniDiscoveredTarget *t = targets->pdata[i];
+		INameTargetAddress a;
+		if (!t->addresses->len || !iname_target_address_parse(t->addresses->pdata[0], 3260, &a, NULL))
+			continue;
+		g_autofree char *portal = g_strdup_printf(strchr(a.host, ':') ? "[%s]:%u" : "%s:%u", a.host, a.port);
+		iname_target_address_clear(&a);
+		changed |= itnd_records_add_discovered(d->records, t->name, portal);
+	}
+	GError *e = NULL;
+	if (changed && !itnd_records_save(d->records, &e)) {
+		g_warning("cannot save the node records: %s", e->message);
+		g_error_free(e);
+	}
+	g_mutex_unlock(&d->lock);
+}
+
+static GVariant *list_nodes(ItndDaemon *d)
+{
+	GVariantBuilder b;
+	g_variant_builder_init(&b, G_VARIANT_TYPE("a(ssbuubb)"));
+	g_mutex_lock(&d->lock);
+	for (guint i = 0; i < d->records->records->len; i++) {
+		ItndRecord *r = d->records->records->pdata[i];
+		g_variant_builder_add(&b, "(ssbuubb)", r->target, r->portal, r->secrets != NULL, r->connections,
+				      r->sessions, r->auto_connect, r->discovered);
+	}
+	g_mutex_unlock(&d->lock);
+	return g_variant_new("(a(ssbuubb))", &b);
+}
+
+static void set_node(ItndDaemon *d, GDBusMethodInvocation *inv, GVariant *params)
+{
+	const char *target, *key, *value;
+	g_variant_get(params, "(&s&s&s)", &target, &key, &value);
+	GError *e = NULL;
+	g_mutex_lock(&d->lock);
+	ItndRecord *r = itnd_records_find(d->records, target);
+	gboolean ok = r != NULL;
+	if (!r)
+		g_set_error(&e, ITNI_ERROR, ITNI_ERROR_NOT_FOUND, "no node record for %s", target);
+	/* A user's edit makes the record the user's. */
+	if (ok && (ok = itnd_record_set(r, key, value, &e)))
+		r->discovered = FALSE;
+	if (ok)
+		ok = itnd_records_save(d->records, &e);
+	g_mutex_unlock(&d->lock);
+	if (ok)
+		g_dbus_method_invocation_return_value(inv, NULL);
+	else
+		g_dbus_method_invocation_return_error_literal(inv, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS, e->message);
+	g_clear_error(&e);
+}
+
 typedef struct {
 	ItndDaemon *d;
 	GDBusMethodInvocation *inv;
@@ -134,6 +198,8 @@ static gpointer work_thread(gpointer data)
 			g_variant_builder_add(&b, "(s^as)", t->name, (char **) t->addresses->pdata);
 			g_ptr_array_remove_index(t->addresses, t->addresses->len - 1);
 		}
+		/* Records first, so a caller sees them once it has the answer. */
+		merge_discovered(w->d, ts);
 		g_dbus_method_invocation_return_value(w->inv, g_variant_new("(a(sas))", &b));
 		itni_config_free(cfg);
 	} else {
@@ -208,6 +274,10 @@ static void method_call(GDBusConnection *conn, const char *sender, const char *p
 	} else if (strcmp(method, "ListLuns") == 0) {
 		g_dbus_method_invocation_return_value(inv, d->fuse ? itnd_fuse_list(d->fuse)
 								   : g_variant_new("(a(stts))", NULL));
+	} else if (strcmp(method, "ListNodes") == 0) {
+		g_dbus_method_invocation_return_value(inv, list_nodes(d));
+	} else if (strcmp(method, "SetNode") == 0) {
+		set_node(d, inv, params);
 	} else if (strcmp(method, "Logout") == 0) {
 		const char *id;
 		g_variant_get(params, "(&s)", &id);

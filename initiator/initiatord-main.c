@@ -26,11 +26,12 @@ int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
 	gboolean foreground = FALSE, direct_io = FALSE;
-	char *mount = NULL, *secrets = NULL, *initiator = NULL, *control = NULL;
+	char *mount = NULL, *secrets = NULL, *initiator = NULL, *control = NULL, *config = NULL;
 	char **connect = NULL;
 	int connections = 1, sessions = 1, threads = 2;
 	GOptionEntry entries[] = {
 		{ "foreground", 'f', 0, G_OPTION_ARG_NONE, &foreground, "stay in the foreground, log to stderr", NULL },
+		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &config, "node records and auto-connect rules (initiator.xml)", "FILE" },
 		{ "mount", 'm', 0, G_OPTION_ARG_FILENAME, &mount, "expose LUNs under DIR/<target-iqn>/lun<N>", "DIR" },
 		{ "connect", 0, 0, G_OPTION_ARG_STRING_ARRAY, &connect, "log in to the target of URL (repeatable)", "URL" },
 		{ "connections", 'n', 0, G_OPTION_ARG_INT, &connections, "TCP connections per session (MC/S)", "N" },
@@ -62,6 +63,13 @@ int main(int argc, char **argv)
 	g_mutex_init(&d.lock);
 	d.nodes = g_ptr_array_new();
 	d.ctx = itni_context_new((guint) threads);
+	d.records = itnd_records_load(config, &error);
+	if (!d.records) {
+		fprintf(stderr, "itn-initiatord: %s\n", error->message);
+		return 2;
+	}
+	if (!initiator && d.records->initiator_name)
+		initiator = g_strdup(d.records->initiator_name);
 	if (mount) {
 		d.fuse = itnd_fuse_new(mount, direct_io, &error);
 		if (!d.fuse) {
@@ -89,6 +97,20 @@ int main(int argc, char **argv)
 		itnd_node_start(n);
 	}
 
+	/* Auto-connect records of initiator.xml. */
+	for (guint i = 0; i < d.records->records->len; i++) {
+		ItndRecord *rec = d.records->records->pdata[i];
+		if (!rec->auto_connect)
+			continue;
+		ItndNode *n = itnd_node_from_record(&d, rec, initiator, &error);
+		if (!n) {
+			g_warning("%s: %s", rec->target, error->message);
+			g_clear_error(&error);
+			continue;
+		}
+		g_ptr_array_add(d.nodes, n);
+		itnd_node_start(n);
+	}
 	/* Sessions are also logged in and out through the control API
 	 * (itnctl login / logout / session list). */
 	ItndControl *ctl = itnd_control_new(&d, control ? control : ITND_DEFAULT_CONTROL, &error);
@@ -112,11 +134,13 @@ int main(int argc, char **argv)
 	g_ptr_array_free(d.nodes, TRUE);
 	itnd_fuse_free(d.fuse);
 	itni_context_free(d.ctx);
+	itnd_records_free(d.records);
 	g_mutex_clear(&d.lock);
 	g_strfreev(connect);
 	g_free(mount);
 	g_free(secrets);
 	g_free(initiator);
 	g_free(control);
+	g_free(config);
 	return 0;
 }

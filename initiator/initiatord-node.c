@@ -97,6 +97,20 @@ ItniSession *itnd_node_login_once(ItndNode *n, GError **error)
 	return s;
 }
 
+ItndNode *itnd_node_from_record(ItndDaemon *d, const ItndRecord *rec, const char *initiator, GError **error)
+{
+	g_autofree char *url = itnd_record_url(rec);
+	g_autoptr(ItniConfig) cfg = itni_config_new();
+	if (!itni_config_set_url(cfg, url, error) ||
+	    (rec->secrets && !itni_config_load_secrets(cfg, rec->secrets, error)))
+		return NULL;
+	itni_config_apply_environment(cfg);
+	itni_config_set_connections(cfg, rec->connections);
+	if (initiator)
+		itni_config_set_initiator_name(cfg, initiator);
+	return itnd_node_new(d, g_steal_pointer(&cfg), rec->sessions, rec->auto_connect);
+}
+
 void itnd_node_start(ItndNode *n)
 {
 	n->thread = g_thread_new("itnd-node", node_thread, n);

@@ -5,6 +5,7 @@
 
 #include "itni.h"
 #include "fuse-export.h"
+#include "initiatord-records.h"
 
 /* design brief: control sockets live under /run/itnexus/. */
 #define ITND_DEFAULT_CONTROL "/run/itnexus/initiatord.sock"
@@ -13,6 +14,7 @@ typedef struct {
 	ItniContext *ctx;
 	ItndFuse *fuse;          /* NULL without --mount */
 	GPtrArray *nodes;        /* ItndNode* */
+	ItndRecords *records;    /* initiator.xml (guarded by lock) */
 	GMutex lock;
 	gint stopping;
 } ItndDaemon;
@@ -33,6 +35,9 @@ ItndNode *itnd_node_new(ItndDaemon *d, ItniConfig *cfg, guint sessions, gboolean
 void itnd_node_start(ItndNode *n);
 /* Unpublish, log out, free. */
 void itnd_node_free(ItndNode *n);
+/* A node from a record of initiator.xml (NULL with error if its secrets
+ * file is refused). */
+ItndNode *itnd_node_from_record(ItndDaemon *d, const ItndRecord *rec, const char *initiator, GError **error);
 /* One login attempt (no retry) of session 0, published on success;
  * the session is owned by the node. */
 ItniSession *itnd_node_login_once(ItndNode *n, GError **error);

@@ -19,7 +19,7 @@ tgtd_chap alice secretsecret12
 MNT=$ITN_TMP/mnt
 mkdir -p "$MNT"
 at_exit "umount -l '$MNT'"
-spawn initiatord "$DAEMON" -f --mount "$MNT" \
+spawn initiatord "$DAEMON" -f --control "$ITN_TMP/ctl.sock" --mount "$MNT" \
 	--connect "iscsi://alice%secretsecret12@127.0.0.1:$TGT_PORT/$TGT_IQN/1"
 F=$MNT/$TGT_IQN/lun1
 i=0

@@ -54,7 +54,7 @@ check "the target's backing file holds the data" cmp -s "$ITN_TMP/data" "$ITN_TM
 MNT=$ITN_TMP/mnt
 mkdir -p "$MNT"
 at_exit "umount -l '$MNT'"
-spawn initiatord "$DAEMON" -f --mount "$MNT" --connections 4 --connect "$URL"
+spawn initiatord "$DAEMON" -f --control "$ITN_TMP/ctl.sock" --mount "$MNT" --connections 4 --connect "$URL"
 F=$MNT/$IQN/lun0
 i=0
 while [ ! -e "$F" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done

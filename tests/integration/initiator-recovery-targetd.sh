@@ -22,7 +22,7 @@ start_target targetd
 MNT=$ITN_TMP/mnt
 mkdir -p "$MNT"
 at_exit "umount -l '$MNT'"
-spawn initiatord "$DAEMON" -f --mount "$MNT" --connections 2 \
+spawn initiatord "$DAEMON" -f --control "$ITN_TMP/ctl.sock" --mount "$MNT" --connections 2 \
 	--connect "iscsi://alice%secretsecret12@127.0.0.1:$PORT/$IQN/0"
 F=$MNT/$IQN/lun0
 i=0

@@ -17,7 +17,7 @@ tgtd_add_lun 1 "$ITN_TMP/disk.img"
 MNT=$ITN_TMP/mnt
 mkdir -p "$MNT"
 at_exit "umount -l '$MNT'"
-spawn initiatord "$DAEMON" -f --mount "$MNT" --connect "iscsi://127.0.0.1:$TGT_PORT/$TGT_IQN/1"
+spawn initiatord "$DAEMON" -f --control "$ITN_TMP/ctl.sock" --mount "$MNT" --connect "iscsi://127.0.0.1:$TGT_PORT/$TGT_IQN/1"
 F=$MNT/$TGT_IQN/lun1
 i=0
 while [ ! -e "$F" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done

@@ -1,0 +1,36 @@
+/* Node records of itn-initiatord: the file initiator.xml (-c FILE), one
+ * <node> per target with its portal, CHAP secrets file, connections per
+ * session, sessions per target and auto-connect.  The file is the desired
+ * state: edits through the control API are written back atomically; a
+ * discovery adds records for new targets and never changes what a user set
+ * on an existing one. */
+#pragma once
+#include <glib.h>
+
+typedef struct {
+	char *target;
+	char *portal;          /* host[:port] */
+	char *secrets;         /* path of a 0600 secrets file, or NULL */
+	guint connections, sessions;
+	gboolean auto_connect;
+	gboolean discovered;   /* created by discovery, not by a user */
+} ItndRecord;
+
+typedef struct {
+	char *path;            /* NULL: records from flags only, not saved */
+	char *initiator_name;  /* <initiator name=...>, or NULL */
+	GPtrArray *records;    /* ItndRecord* */
+} ItndRecords;
+
+/* Load (a missing file is an empty set); errors name file and line. */
+ItndRecords *itnd_records_load(const char *path, GError **error);
+void itnd_records_free(ItndRecords *r);
+gboolean itnd_records_save(ItndRecords *r, GError **error);
+ItndRecord *itnd_records_find(ItndRecords *r, const char *target);
+/* Add a record for a discovered target unless one exists; TRUE if added. */
+gboolean itnd_records_add_discovered(ItndRecords *r, const char *target, const char *portal);
+/* Set one field by name (auto-connect, connections, sessions, portal,
+ * secrets) from text. */
+gboolean itnd_record_set(ItndRecord *rec, const char *key, const char *value, GError **error);
+/* The iSCSI URL (without secrets) to log in to a record's target. */
+char *itnd_record_url(const ItndRecord *rec);
