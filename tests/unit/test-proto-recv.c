@@ -5,6 +5,7 @@
  * With ITN_WRITE_CORPUS=DIR it also writes the seed corpus of fuzz-pdu
  * (valid streams in the fuzz target's input format) into DIR. */
 #include "config.h"
+#include <stdint.h>
 #include <string.h>
 #include <glib.h>
 #include "libiscsi-proto/iproto-recv.h"
@@ -100,6 +101,27 @@ static void test_chunk_sizes(void)
 	sample_free(s);
 }
 
+/* What one readv() of at most max bytes from a socket holding stream[off..]
+ * does: fill the iovecs want() offers, then commit.  *first (may be NULL)
+ * gets the address the first byte went to. */
+static size_t fake_readv(IProtoRecv *r, const GByteArray *stream, size_t off, size_t max, void **first)
+{
+	struct iovec iov[IPROTO_RECV_MAX_WANT];
+	unsigned n = iproto_recv_want(r, iov, IPROTO_RECV_MAX_WANT);
+	g_assert_cmpuint(n, >, 0);
+	if (first)
+		*first = iov[0].iov_base;
+	size_t left = MIN(max, stream->len - off), got = 0;
+	for (unsigned i = 0; i < n && left; i++) {
+		size_t k = MIN(left, iov[i].iov_len);
+		memcpy(iov[i].iov_base, stream->data + off + got, k);
+		got += k;
+		left -= k;
+	}
+	iproto_recv_commit(r, got);
+	return got;
+}
+
 /* Read the stream through want()/commit() as a socket would deliver it in
  * `chunk`-byte reads; the Data-Out goes straight to a caller buffer split
  * into three iovecs. */
@@ -146,20 +168,10 @@ static void pull_stream(const GByteArray *stream, size_t chunk, uint32_t readahe
 		g_assert_cmpint(st, ==, IPROTO_RECV_AGAIN);
 		if (off == stream->len)
 			break;
-		struct iovec iov[IPROTO_RECV_MAX_WANT];
-		unsigned n = iproto_recv_want(r, iov, IPROTO_RECV_MAX_WANT);
-		g_assert_cmpuint(n, >, 0);
-		if (data_out_dest && iov[0].iov_base >= (void *) dest && iov[0].iov_base < (void *) (dest + 8256))
+		void *first;
+		off += fake_readv(r, stream, off, chunk, &first);
+		if (data_out_dest && first >= (void *) dest && first < (void *) (dest + 8256))
 			zero_copy_reads++;
-		size_t left = MIN(chunk, stream->len - off), got = 0;
-		for (unsigned i = 0; i < n && left; i++) {
-			size_t k = MIN(left, iov[i].iov_len);
-			memcpy(iov[i].iov_base, stream->data + off + got, k);
-			got += k;
-			left -= k;
-		}
-		iproto_recv_commit(r, got);
-		off += got;
 	}
 	g_assert_cmpuint(pdus, ==, N_SAMPLES);
 	if (readahead == 48)
@@ -246,19 +258,9 @@ static void test_exact_reads(void)
 				continue;
 			}
 			g_assert_cmpint(st, ==, IPROTO_RECV_AGAIN);
-			struct iovec iov[IPROTO_RECV_MAX_WANT];
-			unsigned n = iproto_recv_want(r, iov, IPROTO_RECV_MAX_WANT);
-			size_t got = 0;
 			/* a socket with everything available fills every iovec */
-			for (unsigned i = 0; i < n && off + got < stream->len; i++) {
-				size_t k = MIN(iov[i].iov_len, stream->len - off - got);
-				memcpy(iov[i].iov_base, stream->data + off + got, k);
-				got += k;
-			}
-			iproto_recv_commit(r, got);
-			off += got;
-			if (got)
-				g_assert_false(iproto_recv_idle(r));
+			off += fake_readv(r, stream, off, SIZE_MAX, NULL);
+			g_assert_false(iproto_recv_idle(r));
 		}
 	}
 	sample_free(s);
@@ -424,16 +426,7 @@ static void test_buffer_reuse(void)
 		if (st == IPROTO_RECV_HEADER)
 			continue;
 		g_assert_cmpint(st, ==, IPROTO_RECV_AGAIN);
-		struct iovec iov[IPROTO_RECV_MAX_WANT];
-		unsigned k = iproto_recv_want(r, iov, IPROTO_RECV_MAX_WANT);
-		size_t got = 0;
-		for (unsigned i = 0; i < k && off + got < stream->len; i++) {
-			size_t t = MIN(iov[i].iov_len, stream->len - off - got);
-			memcpy(iov[i].iov_base, stream->data + off + got, t);
-			got += t;
-		}
-		iproto_recv_commit(r, got);
-		off += got;
+		off += fake_readv(r, stream, off, SIZE_MAX, NULL);
 	}
 	g_assert_nonnull(ptrs[0]);
 	g_assert_true(ptrs[0] == ptrs[1] && ptrs[1] == ptrs[2]);
