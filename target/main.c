@@ -8,6 +8,7 @@
 
 #include "target/config-xml.h"
 #include "target/control-server.h"
+#include "target/discovery-isns.h"
 #include "target/tgt-config.h"
 #include "target/tgt-engine.h"
 
@@ -21,6 +22,7 @@ typedef struct {
   GMainLoop *loop;
   TgtEngine *engine;
   TgtControl *control;
+  TgtIsns *isns;
 } Daemon;
 
 static gboolean
@@ -125,11 +127,24 @@ main (int argc, char **argv)
       g_message ("no control API: %s", error->message);
       g_clear_error (&error);
     }
+  /* --isns / <isns>: register every target and portal (RFC 4171). */
+  const char *isns_server = tgt_engine_config (d.engine)->isns_server;
+  if (isns_server != NULL)
+    {
+      d.isns = tgt_isns_new (isns_server, tgt_engine_config (d.engine), &error);
+      if (d.isns == NULL)
+        {
+          fprintf (stderr, "itn-targetd: iSNS: %s\n", error->message);
+          return 1;
+        }
+    }
   g_unix_signal_add (SIGTERM, on_term, &d);
   g_unix_signal_add (SIGINT, on_term, &d);
   g_unix_signal_add (SIGHUP, on_hup, &d);
   g_message ("itn-targetd %s ready on port %u", PACKAGE_VERSION, tgt_engine_port (d.engine));
   g_main_loop_run (d.loop);
+  /* Deregister first: initiators asking iSNS now should not find us. */
+  tgt_isns_free (d.isns);
   tgt_control_free (d.control);
   tgt_engine_shutdown (d.engine, 3000);
   tgt_engine_free (d.engine);
