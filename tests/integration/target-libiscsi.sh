@@ -10,7 +10,7 @@ need_cmd iscsi-ls iscsi-inq iscsi-readcapacity16 qemu-img
 qemu-img --help 2> /dev/null | grep -q 'Supported formats:.* iscsi' ||
 	bail "qemu-img has no iscsi:// driver (Debian package qemu-block-extra)"
 
-plan 13
+plan 15
 
 targetd_start tgt --target "$TGT_IQN" --lun mem:64M --lun mem:8M
 P=$tgt_port
@@ -58,6 +58,16 @@ case $out in *"Authentication failure"*) ok "a wrong secret is refused (0x0201)"
 out=$(timeout 20 iscsi-inq "iscsi://127.0.0.1:$CP/$TGT_IQN/0" 2>&1)
 case $out in *"Authentication failure"*) ok "no secret is refused (0x0201)" ;;
 	*) diag "$out"; not_ok "no secret is refused (0x0201)" ;; esac
+# Mutual CHAP: the target proves itself with its own secret.
+TSECRET=targetsecret12
+targetd_start mutual --target "$TGT_IQN" --lun mem:8M --chap "alice:$SECRET" --mutual-chap "tgt:$TSECRET"
+MU="iscsi://alice%$SECRET@127.0.0.1:$mutual_port/$TGT_IQN/0"
+out=$(timeout 20 iscsi-inq "$MU?target_user=tgt&target_password=$TSECRET" 2>&1)
+case $out in *"Vendor:ITNEXUS"*) ok "mutual CHAP logs in" ;;
+	*) diag "$out"; not_ok "mutual CHAP logs in" ;; esac
+out=$(timeout 20 iscsi-inq "$MU?target_user=tgt&target_password=notthesecret1" 2>&1)
+case $out in *"Invalid CHAP_R response from the target"*) ok "the initiator refuses a target that does not know its secret" ;;
+	*) diag "$out"; not_ok "the initiator refuses a target that does not know its secret" ;; esac
 if grep -q "$SECRET" "$ITN_TMP/chap.log"; then not_ok "the secret never appears in the log"; else ok "the secret never appears in the log"; fi
 
 done_testing
