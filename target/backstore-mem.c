@@ -105,7 +105,8 @@ static int mem_status(TgtBackstore *b, guint64 off, gboolean *mapped, guint64 *r
 	gboolean hole = is_hole(m, p);
 	guint64 q = p + 1;
 
-	while (q < m->npages && is_hole(m, q) == hole)
+	/* scan at most 1 GiB: the caller asks again for the rest */
+	while (q < m->npages && q - p < (1u << 18) && is_hole(m, q) == hole)
 		q++;
 	*mapped = !hole;
 	*run = MIN(q * PAGE, b->size) - off;

@@ -19,6 +19,15 @@
 #define TGT_MAX_WS_BLOCKS 32768
 #define TGT_MAX_CAW_BLOCKS 255     /* COMPARE AND WRITE (one byte NUMBER OF LOGICAL BLOCKS) */
 #define TGT_MAX_UNMAP_DESCRIPTORS 256
+/* Bounds on state a hostile initiator could grow by logging in with ever
+ * new ISIDs: registrations per LUN (then INSUFFICIENT REGISTRATION
+ * RESOURCES), and remembered nexus identities per LUN (beyond it, a lost
+ * nexus is forgotten instead of keeping its I_T NEXUS LOSS attention). */
+#define TGT_MAX_PR_REGS 1024
+#define TGT_MAX_NEXUS_STATE 4096
+/* One GET LBA STATUS descriptor covers at most this many blocks, which
+ * bounds the work of one command. */
+#define TGT_MAX_LBA_STATUS_RUN (1u << 24)
 
 struct TgtScsiTarget {
 	gint ref;

@@ -291,6 +291,11 @@ void tgt_scsi_exec_pr_out(TgtScsiCmd *cmd)
 			tgt_scsi_cmd_conflict(cmd);
 			break;
 		}
+		if (!r && sark && lun->pr_regs->len >= TGT_MAX_PR_REGS) {
+			tgt_scsi_cmd_sense(cmd, IPROTO_SENSE_ILLEGAL_REQUEST,
+					   IPROTO_ASC_INSUFFICIENT_REGISTRATION_RESOURCES);
+			break;
+		}
 		if (!r && sark) {
 			r = g_new0(TgtPrReg, 1);
 			r->key = g_strdup(me);
@@ -419,6 +424,13 @@ void tgt_scsi_exec_pr_out(TgtScsiCmd *cmd)
 
 		if (strcmp(dkey, me) == 0) {
 			tgt_scsi_cmd_bad_param(cmd, 24, -1);
+			g_free(dkey);
+			g_free(port);
+			break;
+		}
+		if (!dst && lun->pr_regs->len >= TGT_MAX_PR_REGS) {
+			tgt_scsi_cmd_sense(cmd, IPROTO_SENSE_ILLEGAL_REQUEST,
+					   IPROTO_ASC_INSUFFICIENT_REGISTRATION_RESOURCES);
 			g_free(dkey);
 			g_free(port);
 			break;

@@ -208,14 +208,14 @@ void tgt_scsi_exec_get_lba_status(TgtScsiCmd *cmd)
 		int rc = block_status(lun, lba, &mapped, &n);
 
 		/* merge adjacent runs of the same kind (rounding may split them) */
-		while (rc == 0 && lba + n < lun->nblocks && n < G_MAXUINT32 &&
+		while (rc == 0 && lba + n < lun->nblocks && n < TGT_MAX_LBA_STATUS_RUN &&
 		       (rc = block_status(lun, lba + n, &next_mapped, &more)) == 0 && next_mapped == mapped)
 			n += more;
 		if (rc) {
 			tgt_scsi_cmd_io_error(cmd, rc, FALSE);
 			return;
 		}
-		n = MIN(n, (guint64) G_MAXUINT32);
+		n = MIN(n, (guint64) TGT_MAX_LBA_STATUS_RUN);
 		guint8 *e = d + 8 + 16 * nd++;
 
 		iproto_put_be64(e, lba);

@@ -372,11 +372,19 @@ void tgt_scsi_nexus_free(TgtNexus *n)
 			tgt_scsi_pr_nexus_lost(lun, n->key);
 			g_mutex_lock(&lun->lock);
 			TgtLunNexusState *st = tgt_scsi_lun_nexus_state(lun, n->key, FALSE);
+			gboolean forget = g_hash_table_size(lun->nexus_state) > TGT_MAX_NEXUS_STATE;
 
-			if (st)
+			if (st && forget) {
+				/* too many identities remembered: drop this one */
+				for (guint u = 0; u < st->n_ua; u++)
+					g_atomic_int_dec_and_test(&lun->ua_pending);
+				g_hash_table_remove(lun->nexus_state, n->key);
+			} else if (st) {
 				st->prevent = FALSE;
+			}
 			g_mutex_unlock(&lun->lock);
-			tgt_scsi_ua_queue(lun, n->key, IPROTO_ASC_I_T_NEXUS_LOSS);
+			if (!forget)
+				tgt_scsi_ua_queue(lun, n->key, IPROTO_ASC_I_T_NEXUS_LOSS);
 		}
 	}
 	g_ptr_array_unref(luns);

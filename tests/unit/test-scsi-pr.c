@@ -223,12 +223,37 @@ static void test_register_and_move(Fx *f, gconstpointer data)
 	scsi_result_clear(&r);
 }
 
+/* Registrations are bounded: many nexuses cannot grow them without end. */
+static void test_registration_limit(Fx *f, gconstpointer data)
+{
+	GPtrArray *ns = g_ptr_array_new();
+	guint ok = 0;
+	guint8 last = GOOD;
+
+	for (guint i = 0; i < 1100 && last == GOOD; i++) {
+		guint8 isid[6] = { 0x80, 0, 0, 0, (guint8) (i >> 8), (guint8) i };
+		TgtNexus *n = tgt_scsi_nexus_new(f->t, "iqn.2026-11.test.itnexus:many", isid, 1);
+
+		g_ptr_array_add(ns, n);
+		scsi_clear_ua(f->t, n, 0);
+		last = prout(f, n, 0, 0, 0, 0x1000 + i);
+		if (last == GOOD)
+			ok++;
+	}
+	g_assert_cmpuint(ok, ==, 1024);
+	g_assert_cmpuint(last, ==, TGT_SCSI_CHECK_CONDITION);
+	for (guint i = 0; i < ns->len; i++)
+		tgt_scsi_nexus_free(ns->pdata[i]);
+	g_ptr_array_unref(ns);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add("/scsi/pr/register-read-keys", Fx, NULL, fx_setup, test_register_read_keys, fx_teardown);
 	g_test_add("/scsi/pr/access-types", Fx, NULL, fx_setup, test_access_types, fx_teardown);
 	g_test_add("/scsi/pr/release-preempt", Fx, NULL, fx_setup, test_release_preempt, fx_teardown);
+	g_test_add("/scsi/pr/registration-limit", Fx, NULL, fx_setup, test_registration_limit, fx_teardown);
 	g_test_add("/scsi/pr/register-and-move", Fx, NULL, fx_setup, test_register_and_move, fx_teardown);
 	return g_test_run();
 }

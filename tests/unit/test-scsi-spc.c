@@ -224,6 +224,13 @@ static void test_unit_attention(Fx *f, gconstpointer data)
 	c = scsi_nexus(f->t, "iqn.2026-11.test.itnexus:c", 3);
 	scsi_in(f->t, c, 0, tur, 6, 0, &r);
 	assert_sense(&r, IPROTO_SENSE_UNIT_ATTENTION, IPROTO_ASC_I_T_NEXUS_LOSS);
+	/* CLEAR TASK SET by a that aborted b's tasks: b is told */
+	TgtNexus *others[1] = { f->b };
+	tgt_scsi_task_set_cleared(f->t, 0, f->a, others, 1);
+	scsi_in(f->t, f->b, 0, tur, 6, 0, &r);
+	assert_sense(&r, IPROTO_SENSE_UNIT_ATTENTION, IPROTO_ASC_COMMANDS_CLEARED_BY_ANOTHER_INITIATOR);
+	scsi_in(f->t, f->a, 0, tur, 6, 0, &r);
+	assert_good(&r);
 	/* cold reset: everyone, the caller included */
 	tgt_scsi_target_reset(f->t, TRUE, f->a);
 	scsi_in(f->t, f->a, 3, tur, 6, 0, &r);
