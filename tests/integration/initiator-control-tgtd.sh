@@ -10,7 +10,7 @@ DAEMON=$top_builddir/initiator/itn-initiatord
 for p in "$ITNCTL" "$DAEMON"; do [ -x "$p" ] || bail "$p not built"; done
 [ -c /dev/fuse ] || bail "no /dev/fuse"
 
-plan 10
+plan 12
 tgtd_start
 truncate -s 32M "$ITN_TMP/disk.img"
 tgtd_add_lun 1 "$ITN_TMP/disk.img"
@@ -45,6 +45,13 @@ case $out in *'"lun":1,"bytes":33554432'*) ok "session luns lists the file" ;; *
 timeout 60 "$ITNCTL" logout "$id" --control "$CTL" &&
 	[ "$(timeout 30 "$ITNCTL" --json session list --control "$CTL")" = '{"sessions":[]}' ]
 check "logout ends the session" [ $? -eq 0 ]
+
+# Two sessions to one target: distinct ISIDs, both logged in (two I_T nexuses).
+id1=$(timeout 60 "$ITNCTL" login "$URL" --control "$CTL")
+id2=$(timeout 60 "$ITNCTL" login "$URL" --control "$CTL")
+check "a second session to the same target gets its own ISID" [ -n "$id1" -a -n "$id2" -a "$id1" != "$id2" ]
+n=$(timeout 30 "$ITNCTL" --json session list --control "$CTL" | grep -o '"state":"logged-in"' | wc -l)
+check "both sessions are logged in" [ "$n" = 2 ]
 
 out=$(timeout 60 "$ITNCTL" login "iscsi://alice%wrongsecret99@127.0.0.1:$TGT_PORT/$TGT_IQN/1" --control "$CTL" 2>&1)
 case $out in *authentication*) ok "a wrong secret fails and says authentication" ;; *) diag "$out"; not_ok "a wrong secret fails and says authentication" ;; esac
