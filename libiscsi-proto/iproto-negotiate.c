@@ -420,7 +420,7 @@ static gboolean receive_one(IProtoNeg *neg, IProtoPhase phase, const IProtoTextP
 	gboolean is_answer = (neg->state[def->id] & WAITING) != 0;
 	/* Some initiators repeat SessionType on every connection; the same
 	 * value as the session's is harmless, so it is not an LO violation. */
-	if (def->id == IPROTO_KEY_SESSION_TYPE && !neg->leading &&
+	if (def->id == IPROTO_KEY_SESSION_TYPE && !neg->leading && neg->role == IPROTO_ROLE_TARGET &&
 	    strcmp(p->value, is_discovery(neg) ? "Discovery" : "Normal") == 0)
 		return TRUE;
 	if (!check_use(neg, def, phase, is_answer, error))
@@ -430,11 +430,13 @@ static gboolean receive_one(IProtoNeg *neg, IProtoPhase phase, const IProtoTextP
 	if (is_answer)
 		return check_answer(neg, def, p->value, error);
 	if (is_answer_word(p->value)) {
-		if (def->result == IPROTO_KEY_RESULT_NONE || def->result == IPROTO_KEY_RESULT_CALLER ||
-		    (neg->state[def->id] & SENT))
-			return TRUE; /* an answer to a declaration of ours, or to a key the caller handles */
-		return fail(error, IPROTO_ERROR_NEGOTIATION, "%s answered although nobody offered it (RFC 7143 sec. 6.2)",
-			    def->name);
+		/* an answer to a declaration of ours, or to a key the caller handles */
+		if ((neg->state[def->id] & SENT) || def->result == IPROTO_KEY_RESULT_CALLER)
+			return TRUE;
+		/* a declaration that merely looks like an answer is checked as one */
+		if (def->result != IPROTO_KEY_RESULT_NONE)
+			return fail(error, IPROTO_ERROR_NEGOTIATION,
+				    "%s answered although nobody offered it (RFC 7143 sec. 6.2)", def->name);
 	}
 	if ((def->flags & IPROTO_KEYF_IRR_DISCOVERY) && is_discovery(neg)) {
 		answer(neg, out, def, p->key, "Irrelevant");

@@ -347,6 +347,10 @@ static void test_missing_keys(void)
 	g_autoptr(IProtoNeg) d = iproto_neg_new(IPROTO_ROLE_TARGET, &cfg, TRUE, NULL);
 	expect_receive_error(d, IPROTO_PHASE_SECURITY, kv(INAME, TNAME, "SessionType=Bogus", NULL),
 			     IPROTO_ERROR_KEY_VALUE, 0x0200);
+	/* a name that looks like an answer word is still a (bad) name */
+	g_autoptr(IProtoNeg) e = iproto_neg_new(IPROTO_ROLE_TARGET, &cfg, TRUE, NULL);
+	expect_receive_error(e, IPROTO_PHASE_SECURITY, kv(INAME, "TargetName=Irrelevant", NULL),
+			     IPROTO_ERROR_KEY_VALUE, 0x0200);
 }
 
 static void test_phase_and_sender_rules(void)
