@@ -204,7 +204,9 @@ gboolean itni_login(ItniWire *w, ItniLogin *l, GError **error)
 	nc.session.session_type = l->discovery ? IPROTO_SESSION_DISCOVERY : IPROTO_SESSION_NORMAL;
 	nc.auth_method = !chap_wanted ? "None" : cfg->target_secret ? "CHAP" : "CHAP,None";
 	if (!l->discovery) {
-		nc.session.max_connections = MAX(cfg->connections, 1);
+		/* Room for connections added later (sec. 13.2: the result is
+		 * the minimum, so the target's limit still applies). */
+		nc.session.max_connections = ITNI_MAX_CONNECTIONS;
 		nc.session.initial_r2t = FALSE;
 		nc.session.immediate_data = TRUE;
 		nc.session.max_burst_length = OFFER_MAX_BURST;

@@ -1,0 +1,14 @@
+#!/bin/sh
+# Connections added to and removed from a live session against itn-targetd
+# (the TAP comes from the helper program initiator-live-conns).
+. "$top_srcdir/tests/lib/common.sh"
+
+TARGETD=$top_builddir/target/itn-targetd
+HELPER=$top_builddir/tests/integration/initiator-live-conns
+for p in "$TARGETD" "$HELPER"; do [ -x "$p" ] || bail "$p not built"; done
+PORT=$(free_port)
+IQN=iqn.2024-01.org.itnexus.test:live
+spawn targetd "$TARGETD" -f --control "$ITN_TMP/targetd.sock" --listen "127.0.0.1:$PORT" --target "$IQN" \
+	--lun mem:16M --max-connections 4
+wait_port "$PORT" 10 || bail "itn-targetd did not start"
+timeout 120 "$HELPER" "iscsi://127.0.0.1:$PORT/$IQN/0"
