@@ -30,6 +30,8 @@ struct IsrvServer {
 	IsrvEsi *esi;
 	guint expire_timer;
 	guint commit_timer;
+	GSocket *udp;            /* sec. 5.1: iSNSP over UDP, one PDU per datagram */
+	GSource *udp_src;
 };
 
 struct Conn {
@@ -44,7 +46,8 @@ struct Conn {
 };
 
 typedef struct {
-	Conn *conn;
+	Conn *conn;              /* TCP, or NULL for UDP: */
+	GSocketAddress *to;      /* the sender of the datagram */
 	guint16 function, xid;
 	GBytes *bytes;
 } Answer;
@@ -144,12 +147,47 @@ static void queue_answer(IsrvServer *srv, Conn *c, guint16 function, guint16 xid
 	g_ptr_array_add(srv->pending, a);
 }
 
+static void queue_udp_answer(IsrvServer *srv, GSocketAddress *to, guint16 function, guint16 xid,
+			     GBytes *bytes)
+{
+	Answer *a = g_new0(Answer, 1);
+	a->to = g_object_ref(to);
+	a->function = function;
+	a->xid = xid;
+	a->bytes = bytes;
+	g_ptr_array_add(srv->pending, a);
+}
+
 static void answer_free(Answer *a)
 {
-	conn_unref(a->conn);
+	if (a->conn)
+		conn_unref(a->conn);
+	g_clear_object(&a->to);
 	if (a->bytes)
 		g_bytes_unref(a->bytes);
 	g_free(a);
+}
+
+/* Sec. 5.1: over UDP every PDU of an answer is its own datagram. */
+static void send_datagrams(IsrvServer *srv, Answer *a, gboolean committed)
+{
+	g_autoptr(GBytes) failed = NULL;
+	GBytes *b = a->bytes;
+	if (!committed && b)
+		b = failed = isrv_core_reject(srv->core, a->function, a->xid, IDISC_ISNS_INTERNAL_ERROR);
+	if (!b || !srv->udp)
+		return;
+	gsize n, off = 0;
+	const guint8 *d = g_bytes_get_data(b, &n);
+	while (n - off >= IDISC_ISNS_HDR_LEN) {
+		IDiscPduHeader h;
+		idisc_pdu_header_decode(d + off, &h);
+		gsize len = IDISC_ISNS_HDR_LEN + h.length;
+		if (len > n - off)
+			break;
+		g_socket_send_to(srv->udp, a->to, (const gchar *) d + off, len, NULL, NULL);
+		off += len;
+	}
 }
 
 void isrv_server_commit(IsrvServer *srv)
@@ -174,6 +212,10 @@ void isrv_server_commit(IsrvServer *srv)
 	srv->pending = g_ptr_array_new_with_free_func((GDestroyNotify) answer_free);
 	for (guint i = 0; i < pending->len; i++) {
 		Answer *a = pending->pdata[i];
+		if (!a->conn) {
+			send_datagrams(srv, a, ok);
+			continue;
+		}
 		if (g_socket_is_closed(a->conn->sock))
 			continue;
 		GBytes *b = a->bytes;
@@ -188,7 +230,7 @@ void isrv_server_commit(IsrvServer *srv)
 	}
 	for (guint i = 0; i < pending->len; i++) {
 		Answer *a = pending->pdata[i];
-		if (!g_socket_is_closed(a->conn->sock))
+		if (a->conn && !g_socket_is_closed(a->conn->sock))
 			conn_flush(a->conn);
 	}
 	g_ptr_array_unref(pending);
@@ -278,6 +320,36 @@ static gboolean on_readable(GSocket *sock, GIOCondition cond, gpointer p)
 	return keep ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
 }
 
+/* One datagram: one or more complete PDUs (sec. 5.1). */
+static gboolean on_udp(GSocket *sock, GIOCondition cond, gpointer p)
+{
+	IsrvServer *srv = p;
+	guint8 buf[IDISC_ISNS_HDR_LEN + 65535];
+	GSocketAddress *from = NULL;
+	gssize n = g_socket_receive_from(sock, &from, (gchar *) buf, sizeof buf, NULL, NULL);
+	if (n <= 0 || !from) {
+		g_clear_object(&from);
+		return G_SOURCE_CONTINUE;
+	}
+	g_autoptr(IDiscReassembler) r = idisc_reassembler_new(sizeof buf);
+	idisc_reassembler_feed(r, buf, (gsize) n);
+	IDiscMessage m = { 0 };
+	guint32 status;
+	IDiscReasmResult rr;
+	while ((rr = idisc_reassembler_next(r, &m, &status, NULL)) == IDISC_REASM_MESSAGE ||
+	       rr == IDISC_REASM_REJECT) {
+		begin_batch(srv);
+		GBytes *answer = rr == IDISC_REASM_MESSAGE ? isrv_core_handle(srv->core, &m)
+							   : isrv_core_reject(srv->core, m.function, m.xid, status);
+		queue_udp_answer(srv, from, m.function, m.xid, answer);
+		idisc_message_clear(&m);
+	}
+	g_object_unref(from);
+	if (!srv->commit_timer && srv->pending->len)
+		srv->commit_timer = g_timeout_add(1, on_commit_timer, srv);
+	return G_SOURCE_CONTINUE;
+}
+
 static gboolean on_accept(GSocket *listener, GIOCondition cond, gpointer p)
 {
 	IsrvServer *srv = p;
@@ -357,6 +429,12 @@ void isrv_server_free(IsrvServer *srv)
 	}
 	if (srv->listener)
 		g_object_unref(srv->listener);
+	if (srv->udp_src) {
+		g_source_destroy(srv->udp_src);
+		g_source_unref(srv->udp_src);
+	}
+	if (srv->udp)
+		g_object_unref(srv->udp);
 	g_source_remove(srv->expire_timer);
 	isrv_esi_free(srv->esi);
 	srv->core->hooks = (IsrvCoreHooks) { 0 };
@@ -388,5 +466,16 @@ gboolean isrv_server_listen(IsrvServer *srv, const char *spec, GError **error)
 	srv->accept_src = g_socket_create_source(srv->listener, G_IO_IN, NULL);
 	g_source_set_callback(srv->accept_src, (GSourceFunc) (void (*)(void)) on_accept, srv, NULL);
 	g_source_attach(srv->accept_src, NULL);
+	/* The same port over UDP (sec. 5.1, 8). */
+	srv->udp = g_socket_new(g_inet_address_get_family(ia), G_SOCKET_TYPE_DATAGRAM,
+				G_SOCKET_PROTOCOL_UDP, error);
+	if (!srv->udp)
+		return FALSE;
+	g_socket_set_blocking(srv->udp, FALSE);
+	if (!g_socket_bind(srv->udp, sa, TRUE, error))
+		return FALSE;
+	srv->udp_src = g_socket_create_source(srv->udp, G_IO_IN, NULL);
+	g_source_set_callback(srv->udp_src, (GSourceFunc) (void (*)(void)) on_udp, srv, NULL);
+	g_source_attach(srv->udp_src, NULL);
 	return TRUE;
 }

@@ -90,6 +90,36 @@ static guint32 register_node(IDiscIsnsConn *c, const char *name, const char *eid
 	return l ? l->status : 1000;
 }
 
+/* Sec. 5.1: the same over UDP, one PDU per datagram. */
+static void probe_udp(const char *what, const GByteArray *wire, guint32 expect)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GSocketConnectable) addr = g_network_address_parse(server, 3205, &error);
+	g_autoptr(GSocketAddressEnumerator) en = addr ? g_socket_connectable_enumerate(addr) : NULL;
+	g_autoptr(GSocketAddress) sa = en ? g_socket_address_enumerator_next(en, NULL, &error) : NULL;
+	g_autoptr(GSocket) s = sa ? g_socket_new(g_socket_address_get_family(sa), G_SOCKET_TYPE_DATAGRAM,
+						   G_SOCKET_PROTOCOL_UDP, &error) : NULL;
+	if (!s) {
+		result(FALSE, what);
+		return;
+	}
+	g_socket_set_timeout(s, 5);
+	g_socket_send_to(s, sa, (const gchar *) wire->data, wire->len, NULL, NULL);
+	guint8 buf[65536];
+	gssize n = g_socket_receive(s, (gchar *) buf, sizeof buf, NULL, &error);
+	gboolean ok = FALSE;
+	guint32 status = 0;
+	if (n >= 16) {
+		IDiscPduHeader h;
+		idisc_pdu_header_decode(buf, &h);
+		status = (guint32) buf[12] << 24 | (guint32) buf[13] << 16 | (guint32) buf[14] << 8 | buf[15];
+		ok = (h.function & IDISC_ISNS_RESPONSE) && h.xid == 42 && status == expect;
+	}
+	g_autofree char *desc = g_strdup_printf("%s: status %u over UDP (got %s %u)", what, expect,
+						 n >= 16 ? "status" : "nothing", status);
+	result(ok, desc);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -97,7 +127,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	server = argv[1];
-	printf("1..27\n");
+	printf("1..29\n");
 	g_autoptr(GError) error = NULL;
 	good = idisc_isns_conn_open(server, 5, &error);
 	if (!good) {
@@ -175,6 +205,15 @@ int main(int argc, char **argv)
 		g_byte_array_append(w12, &b, 1);
 	}
 	probe("garbage", w12, TRUE, -2);
+	g_autoptr(GByteArray) p13 = g_byte_array_new();
+	idisc_put_string(p13, IDISC_TAG_ISCSI_NAME, GOOD);
+	idisc_put_string(p13, IDISC_TAG_ISCSI_NAME, GOOD);
+	idisc_put_delimiter(p13);
+	idisc_put_nil(p13, IDISC_TAG_NODE_TYPE);
+	g_autoptr(GByteArray) w13 = pdu(1, IDISC_ISNS_DEV_ATTR_QRY, FL, p13);
+	probe_udp("a query", w13, IDISC_ISNS_OK);
+	g_autoptr(GByteArray) w14 = pdu(3, IDISC_ISNS_DEV_ATTR_QRY, FL, p13);
+	probe_udp("version 3", w14, IDISC_ISNS_VERSION_NOT_SUPPORTED);
 	result(register_node(good, GOOD, "probe-good-entity") == 0, "the good client can still register");
 	return n_fail ? 1 : 0;
 }
