@@ -48,10 +48,12 @@ int main(int argc, char **argv)
 	if (!itni_config_set_url(cfg, argv[1], NULL))
 		return 2;
 	itni_config_set_connections(cfg, 2);
+	/* Short keepalive so the test sees NOP-Out/NOP-In exchanges. */
+	itni_config_set_nop_interval(cfg, 200);
 	ItniContext *ctx = itni_context_new(2);
 	ItniSession *s = itni_session_new(ctx, cfg);
 	GError *e = NULL;
-	printf("1..7\n");
+	printf("1..9\n");
 	if (!itni_session_login_sync(s, &e)) {
 		printf("Bail out! login: %s\n", e->message);
 		return 1;
@@ -87,6 +89,18 @@ int main(int argc, char **argv)
 	for (guint i = 0; i < n; i++)
 		all_used = all_used && ci[i].commands > 0;
 	tap(all_used, "the remaining connections both carried commands");
+	/* Idle for several keepalive intervals: the NOP pings are answered
+	 * and the session stays up. */
+	g_usleep(1500 * 1000);
+	tap(itni_session_get_state(s) == ITNI_SESSION_LOGGED_IN && itni_session_get_recoveries(s) == 0 &&
+	    round_trip(s, lun, cap.block_size, 4), "idle with NOP keepalive: still logged in, no recovery");
+	gboolean reset = itni_task_mgmt_sync(s, ITNI_TMF_LUN_RESET, lun, &e);
+	if (!reset) {
+		printf("# %s\n", e->message);
+		g_clear_error(&e);
+	}
+	/* The UNIT ATTENTION the reset leaves is retried away. */
+	tap(reset && round_trip(s, lun, cap.block_size, 5), "LOGICAL UNIT RESET completes and I/O goes on");
 	itni_session_free(s);
 	itni_context_free(ctx);
 	itni_config_free(cfg);
