@@ -43,7 +43,8 @@ text_reply (TgtConn *c, guint32 itt, const guint64 lun)
   gsize off = c->text_out_off;
   gboolean more = FALSE;
   gsize n = c->text_out != NULL ? iproto_text_next_chunk (c->text_out->len, &off, c->max_send_dsl, &more) : 0;
-  const guint8 *chunk = c->text_out != NULL ? c->text_out->data + c->text_out_off : NULL;
+  /* An empty GByteArray has no data pointer: no arithmetic on it. */
+  const guint8 *chunk = n > 0 ? c->text_out->data + c->text_out_off : NULL;
   p.u.text_rsp.final = !more;
   p.u.text_rsp.cont = more;
   /* sec. 11.11.4: a continued response carries a TTT the initiator
