@@ -16,8 +16,11 @@
 #define READ_CHUNK 65536
 /* Stop reading from a client whose answers pile up unread. */
 #define MAX_OUT_BACKLOG (8u << 20)
-/* A message may be up to 16 MiB (a DD with very many members). */
-#define MAX_MESSAGE (16u << 20)
+/* A message may be up to 4 MiB (a DD with tens of thousands of members);
+ * with at most MAX_CONNS clients that bounds what hostile peers can make
+ * the server buffer. */
+#define MAX_MESSAGE (4u << 20)
+#define MAX_CONNS 1024
 
 typedef struct Conn Conn;
 
@@ -357,6 +360,12 @@ static gboolean on_accept(GSocket *listener, GIOCondition cond, gpointer p)
 	GSocket *s = g_socket_accept(listener, NULL, &error);
 	if (!s)
 		return G_SOURCE_CONTINUE;
+	if (g_list_length(srv->conns) >= MAX_CONNS) {
+		g_message("refusing a connection: %u clients connected already", MAX_CONNS);
+		g_socket_close(s, NULL);
+		g_object_unref(s);
+		return G_SOURCE_CONTINUE;
+	}
 	g_socket_set_blocking(s, FALSE);
 	g_socket_set_option(s, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
 	Conn *c = g_new0(Conn, 1);
