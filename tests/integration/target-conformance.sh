@@ -9,7 +9,10 @@ need_cmd iscsi-test-cu
 plan 3
 I1=iqn.2007-10.com.github:sahlberg:libiscsi:iscsi-test
 I2=iqn.2007-10.com.github:sahlberg:libiscsi:iscsi-test-2
-targetd_start cu --target "$TGT_IQN" --lun mem:128M --allow "$I1" --allow "$I2"
+# A sparse file: the thin provisioning tests (UNMAP, WRITE SAME with UNMAP,
+# GET LBA STATUS) need a backstore that can punch and report holes.
+truncate -s 128M "$ITN_TMP/disk.img"
+targetd_start cu --target "$TGT_IQN" --lun "file:$ITN_TMP/disk.img" --allow "$I1" --allow "$I2"
 URL=iscsi://127.0.0.1:$cu_port/$TGT_IQN/0
 
 cd "$ITN_TMP" || bail "no scratch directory"
