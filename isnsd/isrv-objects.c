@@ -5,11 +5,26 @@
 #include "libiscsi-name/iname.h"
 #include "libiscsi-proto/iproto-bytes.h"
 
+/* Stringprep is the costliest step of a registration, and each message
+ * names the same node several times: remember recent answers (the server
+ * core runs on one thread).  "" stands for "invalid". */
+#define NAME_CACHE_MAX 4096
+
 char *isrv_normalize_name(const char *name)
 {
+	static GHashTable *cache;
+	if (!cache)
+		cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	const char *hit = g_hash_table_lookup(cache, name);
+	if (hit)
+		return *hit ? g_strdup(hit) : NULL;
 	/* Peers send names with characters RFC 3722 prohibits (underscores);
 	 * accept them leniently, store and compare the normalized form. */
-	return iname_normalize(name, INAME_LENIENT, NULL, NULL, NULL);
+	char *norm = iname_normalize(name, INAME_LENIENT, NULL, NULL, NULL);
+	if (g_hash_table_size(cache) >= NAME_CACHE_MAX)
+		g_hash_table_remove_all(cache);
+	g_hash_table_insert(cache, g_strdup(name), g_strdup(norm ? norm : ""));
+	return norm;
 }
 
 GBytes *isrv_name_value(const char *name)
