@@ -173,7 +173,7 @@ TgtScsiPrep tgt_scsi_cmd_prepare(TgtScsiTarget *t, TgtScsiCmd *cmd)
 			tgt_scsi_cmd_conflict(cmd);
 			return TGT_SCSI_PREP_DONE;
 		}
-		if ((op->flags & TGT_OP_NEED_READY) && lun->stopped) {
+		if ((op->flags & TGT_OP_NEED_READY) && g_atomic_int_get(&lun->stopped)) {
 			/* SBC-3 4.19: stopped by START STOP UNIT: initializing command required */
 			tgt_scsi_cmd_sense(cmd, IPROTO_SENSE_NOT_READY, IPROTO_ASC(0x04, 0x02));
 			return TGT_SCSI_PREP_DONE;

@@ -105,7 +105,7 @@ struct TgtLun {
 	gint reserved;            /* atomic: nonzero when an SPC-2 or persistent reservation exists */
 	GHashTable *nexus_state;  /* nexus key -> TgtLunNexusState* */
 	TgtModeState mode, mode_saved;
-	gboolean stopped;         /* START STOP UNIT with START=0 */
+	gint stopped;             /* atomic: START STOP UNIT with START=0 */
 	/* SPC-2 RESERVE(6/10) */
 	char *spc2_holder;        /* nexus key or NULL */
 	/* persistent reservations */

@@ -23,7 +23,7 @@ void tgt_scsi_exec_request_sense(TgtScsiCmd *cmd)
 		iproto_sense_set(&s, IPROTO_SENSE_ILLEGAL_REQUEST, IPROTO_ASC_LU_NOT_SUPPORTED);
 	else if ((asc = tgt_scsi_ua_pop(lun, cmd->nexus->key)) != 0)
 		iproto_sense_set(&s, IPROTO_SENSE_UNIT_ATTENTION, asc);
-	else if (lun->stopped)
+	else if (g_atomic_int_get(&lun->stopped))
 		iproto_sense_set(&s, IPROTO_SENSE_NOT_READY, IPROTO_ASC(0x04, 0x02));
 	else
 		iproto_sense_set(&s, IPROTO_SENSE_NO_SENSE, IPROTO_ASC_NO_ADDITIONAL_SENSE);
@@ -71,9 +71,7 @@ void tgt_scsi_exec_start_stop(TgtScsiCmd *cmd)
 	 * bits are ignored; LOEJ on a non-removable medium does nothing. */
 	if (power_condition != 0)
 		return;
-	g_mutex_lock(&lun->lock);
-	lun->stopped = !start;
-	g_mutex_unlock(&lun->lock);
+	g_atomic_int_set(&lun->stopped, !start);
 }
 
 void tgt_scsi_exec_prevent_allow(TgtScsiCmd *cmd)

@@ -420,7 +420,7 @@ void tgt_scsi_lun_reset_state(TgtLun *lun)
 	while (g_hash_table_iter_next(&it, NULL, &st))
 		((TgtLunNexusState *) st)->prevent = FALSE;
 	lun->mode = lun->mode_saved;
-	lun->stopped = FALSE;
+	g_atomic_int_set(&lun->stopped, 0);
 	g_mutex_unlock(&lun->lock);
 }
 
