@@ -3,6 +3,7 @@
 # one itn-isnsd, imported into a fresh one, exported again: the same XML.
 # A broken file is refused with its line number.
 . "$top_srcdir/tests/lib/common.sh"
+need_cmd xmllint
 ISNSD_BIN=$top_builddir/isnsd/itn-isnsd
 ITNCTL=$top_builddir/cli/itnctl
 LOAD=$top_builddir/bench/isns-load
@@ -10,7 +11,7 @@ LOAD=$top_builddir/bench/isns-load
 CTL=iqn.2024-01.test.lab:admin
 P1=$(free_port)
 P2=$(free_port)
-plan 6
+plan 7
 spawn a "$ISNSD_BIN" -f --listen 127.0.0.1:$P1 --db "$ITN_TMP/a" --control-node $CTL
 spawn b "$ISNSD_BIN" -f --listen 127.0.0.1:$P2 --db "$ITN_TMP/b" --control-node $CTL
 wait_port "$P1" 10 && wait_port "$P2" 10 || bail "itn-isnsd did not start"
@@ -20,6 +21,7 @@ wait_port "$P1" 10 && wait_port "$P2" 10 || bail "itn-isnsd did not start"
 "$ITNCTL" dd --server 127.0.0.1:$P1 --source $CTL set-create s1 1 > /dev/null || bail "dd set-create"
 
 check "export" "$ITNCTL" isns --server 127.0.0.1:$P1 --source $CTL export "$ITN_TMP/one.xml"
+check "the export matches data/isns-export.rng" xmllint --noout --relaxng "$top_srcdir/data/isns-export.rng" "$ITN_TMP/one.xml"
 check "the export holds 50 entities" [ "$(grep -c '<entity>' "$ITN_TMP/one.xml")" -eq 50 ]
 check "import into an empty server" "$ITNCTL" isns --server 127.0.0.1:$P2 --source $CTL import "$ITN_TMP/one.xml"
 "$ITNCTL" isns --server 127.0.0.1:$P2 --source $CTL export "$ITN_TMP/two.xml"
