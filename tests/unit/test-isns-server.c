@@ -270,6 +270,44 @@ static void test_bad_requests(Fixture *f, gconstpointer data)
 	g_assert_cmpuint(l7->status, ==, IDISC_ISNS_INVALID_REGISTRATION);
 }
 
+static guint32 dds_reg(Fixture *f, guint32 status_bits)
+{
+	g_autoptr(GByteArray) b = g_byte_array_new();
+	idisc_put_string(b, IDISC_TAG_ISCSI_NAME, CTL);
+	idisc_put_u32(b, IDISC_TAG_DDS_ID, 1);
+	idisc_put_delimiter(b);
+	idisc_put_string(b, IDISC_TAG_DDS_SYM_NAME, "set-a");
+	idisc_put_u32(b, IDISC_TAG_DDS_STATUS, status_bits);
+	idisc_put_u32(b, IDISC_TAG_DD_ID, 1);
+	g_autoptr(IDiscTlvList) l = call(f, IDISC_ISNS_DDS_REG, 0, b);
+	return l->status;
+}
+
+/* A DD in a disabled DD set is inactive; enabling the set activates it
+ * (RFC 4171 sec. 6.11.1.3). */
+static void test_dds_enable(Fixture *f, gconstpointer data)
+{
+	guint32 st;
+	g_assert_cmpuint(reg_target(f, TGT, "ent-t", "127.0.0.1", 3260), ==, 0);
+	g_assert_cmpuint(reg_initiator(f, INI), ==, 0);
+	g_assert_cmpuint(dd_reg(f, CTL, INI), ==, 0);
+	g_assert_cmpuint(count_targets(f, INI, &st), ==, 1);
+	g_assert_cmpuint(dds_reg(f, 0), ==, 0);
+	g_assert_cmpuint(count_targets(f, INI, &st), ==, 0);
+	g_assert_cmpuint(dds_reg(f, IDISC_DDS_ENABLED), ==, 0);
+	g_assert_cmpuint(count_targets(f, INI, &st), ==, 1);
+	/* Removing the DD from the set makes it active again on its own. */
+	g_assert_cmpuint(dds_reg(f, 0), ==, 0);
+	g_autoptr(GByteArray) b = g_byte_array_new();
+	idisc_put_string(b, IDISC_TAG_ISCSI_NAME, CTL);
+	idisc_put_u32(b, IDISC_TAG_DDS_ID, 1);
+	idisc_put_delimiter(b);
+	idisc_put_u32(b, IDISC_TAG_DD_ID, 1);
+	g_autoptr(IDiscTlvList) l = call(f, IDISC_ISNS_DDS_DEREG, 0, b);
+	g_assert_cmpuint(l->status, ==, 0);
+	g_assert_cmpuint(count_targets(f, INI, &st), ==, 1);
+}
+
 static void test_big_answer(Fixture *f, gconstpointer data)
 {
 	/* 2000 targets (more than 10x what fits open-isns's 8 KiB): one query
@@ -305,6 +343,7 @@ int main(int argc, char **argv)
 	g_test_add("/isns/server/register-query", Fixture, GINT_TO_POINTER(FALSE), setup, test_register_query, teardown);
 	g_test_add("/isns/server/default-dd", Fixture, GINT_TO_POINTER(TRUE), setup, test_default_dd, teardown);
 	g_test_add("/isns/server/dereg-auth", Fixture, GINT_TO_POINTER(FALSE), setup, test_dereg_and_auth, teardown);
+	g_test_add("/isns/server/dds-enable", Fixture, GINT_TO_POINTER(FALSE), setup, test_dds_enable, teardown);
 	g_test_add("/isns/server/rollback", Fixture, GINT_TO_POINTER(FALSE), setup, test_rollback, teardown);
 	g_test_add("/isns/server/bad-requests", Fixture, GINT_TO_POINTER(FALSE), setup, test_bad_requests, teardown);
 	if (!corpus_dir)
