@@ -116,8 +116,12 @@ ffp_text (TgtConn *c, const IProtoPdu *pdu, const guint8 *hdr, gsize hdr_len, co
           TgtConfig *cfg = engine_config_snapshot (c->engine);
           g_autofree char *local = g_strdup (c->local);
           char *colon = strrchr (local, ':');
+          guint64 lport = 0;
           if (colon != NULL)
-            *colon = '\0';
+            {
+              g_ascii_string_to_unsigned (colon + 1, 10, 0, 65535, &lport, NULL);
+              *colon = '\0';
+            }
           if (local[0] == '[')
             {
               memmove (local, local + 1, strlen (local));
@@ -126,7 +130,7 @@ ffp_text (TgtConn *c, const IProtoPdu *pdu, const guint8 *hdr, gsize hdr_len, co
                 *b = '\0';
             }
           discovery_send_targets (cfg, s->initiator_name, kv->value,
-                                  s->target != NULL ? s->target->iqn : NULL, local, out);
+                                  s->target != NULL ? s->target->iqn : NULL, local, (guint16) lport, out);
           tgt_config_free (cfg);
         }
       else

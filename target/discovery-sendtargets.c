@@ -12,7 +12,8 @@ is_wildcard (const char *host)
 }
 
 static void
-add_target (const TgtConfig *cfg, const TgtConfigTarget *t, const char *local_host, IProtoTextList *out)
+add_target (const TgtConfig *cfg, const TgtConfigTarget *t, const char *local_host, guint16 local_port,
+            IProtoTextList *out)
 {
   iproto_text_list_add (out, "TargetName", t->iqn);
   for (guint i = 0; i < cfg->portal_groups->len; i++)
@@ -24,11 +25,12 @@ add_target (const TgtConfig *cfg, const TgtConfigTarget *t, const char *local_ho
         {
           const TgtConfigPortal *p = pg->portals->pdata[j];
           const char *host = is_wildcard (p->host) && local_host != NULL ? local_host : p->host;
+          guint port = p->port != 0 ? p->port : local_port;
           /* sec. 13.8: domainname[:port][,portal-group-tag]; an IPv6
            * literal goes in brackets. */
           g_autofree char *addr = strchr (host, ':') != NULL && host[0] != '['
-                                      ? g_strdup_printf ("[%s]:%u,%u", host, p->port, pg->tpgt)
-                                      : g_strdup_printf ("%s:%u,%u", host, p->port, pg->tpgt);
+                                      ? g_strdup_printf ("[%s]:%u,%u", host, port, pg->tpgt)
+                                      : g_strdup_printf ("%s:%u,%u", host, port, pg->tpgt);
           iproto_text_list_add (out, "TargetAddress", addr);
         }
     }
@@ -36,7 +38,7 @@ add_target (const TgtConfig *cfg, const TgtConfigTarget *t, const char *local_ho
 
 void
 discovery_send_targets (const TgtConfig *cfg, const char *initiator, const char *value, const char *current,
-                        const char *local_host, IProtoTextList *out)
+                        const char *local_host, guint16 local_port, IProtoTextList *out)
 {
   for (guint i = 0; i < cfg->targets->len; i++)
     {
@@ -51,6 +53,6 @@ discovery_send_targets (const TgtConfig *cfg, const char *initiator, const char 
         wanted = strcmp (value, "All") == 0 || g_ascii_strcasecmp (value, t->iqn) == 0;
       /* Only targets this initiator may log in to (RFC 3721 sec. 3.2). */
       if (wanted && tgt_config_target_allows (t, initiator))
-        add_target (cfg, t, local_host, out);
+        add_target (cfg, t, local_host, local_port, out);
     }
 }

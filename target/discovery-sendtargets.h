@@ -12,9 +12,10 @@ G_BEGIN_DECLS
 
 /* value: "All", a target name, or "" (the session's target).  current:
  * the target of a normal session (NULL in discovery sessions).
- * local_host: our address on this connection, used for portals bound to
- * a wildcard address.  Appends to out. */
+ * local_host, local_port: our end of this connection, used for portals
+ * bound to a wildcard address or to port 0 (any free port).  Appends to
+ * out. */
 void discovery_send_targets (const TgtConfig *cfg, const char *initiator, const char *value, const char *current,
-                             const char *local_host, IProtoTextList *out);
+                             const char *local_host, guint16 local_port, IProtoTextList *out);
 
 G_END_DECLS

@@ -16,6 +16,7 @@
 
 #define TARGET "iqn.2026-01.org.itnexus.test:wire"
 #define CHAP_TARGET "iqn.2026-01.org.itnexus.test:chap"
+#define HIDDEN_TARGET "iqn.2026-01.org.itnexus.test:hidden"
 
 static TgtEngine *engine;
 static guint16 port;
@@ -43,6 +44,10 @@ start_engine (void)
   g_ptr_array_add (ct->luns, tgt_config_lun_new (0, "mem:1M"));
   g_ptr_array_add (ct->auth.accounts, tgt_config_chap_new ("alice", "secretsecret12"));
   g_ptr_array_add (cfg->targets, ct);
+  TgtConfigTarget *ht = tgt_config_target_new (HIDDEN_TARGET);
+  g_ptr_array_add (ht->luns, tgt_config_lun_new (0, "mem:1M"));
+  g_ptr_array_add (ht->acl, g_strdup ("iqn.2026-01.org.itnexus.test:someone-else"));
+  g_ptr_array_add (cfg->targets, ht);
   cfg->limits.worker_threads = 2;
   g_autoptr (GError) error = NULL;
   engine = tgt_engine_new (cfg, &error);
@@ -357,6 +362,112 @@ test_reinstatement (void)
 }
 
 static void
+test_discovery (void)
+{
+  /* SendTargets=All lists the targets this initiator may reach, with a
+   * TargetAddress per portal (RFC 7143 sec. 13.3); the ACL'd one is not
+   * shown, and logging in to it is refused with 0x0202. */
+  TcConn *c = tc_connect (port);
+  const char *keys[] = { "InitiatorName=" TC_INITIATOR, "SessionType=Discovery", NULL };
+  g_assert_cmpint (tc_login_step (c, 1, 3, TRUE, keys), ==, 0);
+  c->cmdsn = c->rsp.u.login_rsp.expcmdsn;
+  IProtoPdu p;
+  iproto_pdu_init (&p, IPROTO_OP_TEXT_REQ);
+  p.itt = 77;
+  p.u.text_req.final = TRUE;
+  p.u.text_req.ttt = IPROTO_RESERVED_TAG;
+  p.u.text_req.cmdsn = c->cmdsn++;
+  static const char st[] = "SendTargets=All";
+  g_assert_true (tc_send (c, &p, st, sizeof st));
+  g_assert_true (tc_recv (c));
+  g_assert_cmpuint (c->rsp.opcode, ==, IPROTO_OP_TEXT_RSP);
+  /* The answer is NUL-separated key=value pairs: one per line here. */
+  g_autofree char *text = g_malloc0 (c->data_len + 1);
+  memcpy (text, c->data, c->data_len);
+  for (gsize i = 0; i + 1 < c->data_len; i++)
+    if (text[i] == '\0')
+      text[i] = '\n';
+  g_autofree char *addr = g_strdup_printf ("TargetAddress=127.0.0.1:%u,1", port);
+  g_assert_nonnull (strstr (text, "TargetName=" TARGET "\n"));
+  g_assert_nonnull (strstr (text, addr));
+  g_assert_null (strstr (text, HIDDEN_TARGET));
+  /* A SCSI command is not allowed in a discovery session (sec. 4.3). */
+  const guint8 cdb[6] = { 0 };
+  g_assert_cmpint (tc_scsi (c, cdb, 6, NULL, 0, 0), ==, -1);
+  g_assert_cmpuint (c->rsp.opcode, ==, IPROTO_OP_REJECT);
+  tc_free (c);
+  const char *hidden[] = { "InitiatorName=" TC_INITIATOR, "TargetName=" HIDDEN_TARGET, NULL };
+  expect_status (hidden, 1, IPROTO_LOGIN_AUTHORIZATION_FAILURE);
+}
+
+static void
+test_logout (void)
+{
+  /* sec. 11.14: Logout closing the session is answered, then closed. */
+  TcConn *c = logged_in ();
+  IProtoPdu p;
+  iproto_pdu_init (&p, IPROTO_OP_LOGOUT_REQ);
+  p.itt = 99;
+  p.immediate = TRUE;
+  p.u.logout_req.reason = IPROTO_LOGOUT_CLOSE_SESSION;
+  p.u.logout_req.cmdsn = c->cmdsn;
+  g_assert_true (tc_send (c, &p, NULL, 0));
+  g_assert_true (tc_recv (c));
+  g_assert_cmpuint (c->rsp.opcode, ==, IPROTO_OP_LOGOUT_RSP);
+  g_assert_cmpuint (c->rsp.u.logout_rsp.response, ==, IPROTO_LOGOUT_RSP_OK);
+  g_assert_true (tc_closed (c));
+  tc_free (c);
+}
+
+static void
+test_keepalive (void)
+{
+  /* A second engine that pings idle connections every second and gives
+   * 1 s for the answer (sec. 11.19): an initiator that answers stays, one
+   * that does not is dropped. */
+  TgtConfig *cfg = tgt_config_new ();
+  TgtConfigPortalGroup *pg = tgt_config_portal_group_new (1);
+  g_ptr_array_add (pg->portals, tgt_config_portal_new ("127.0.0.1", 0));
+  g_ptr_array_add (cfg->portal_groups, pg);
+  TgtConfigTarget *t = tgt_config_target_new (TARGET);
+  g_ptr_array_add (t->luns, tgt_config_lun_new (0, "mem:1M"));
+  g_ptr_array_add (cfg->targets, t);
+  cfg->limits.worker_threads = 1;
+  cfg->limits.nop_in_interval = 1;
+  cfg->limits.nop_in_timeout = 1;
+  g_autoptr (GError) error = NULL;
+  TgtEngine *e = tgt_engine_new (cfg, &error);
+  g_assert_no_error (error);
+  g_assert_true (tgt_engine_start (e, &error));
+  tgt_config_free (cfg);
+  guint16 kport = tgt_engine_port (e);
+  TcConn *silent = tc_connect (kport);
+  g_assert_cmpint (tc_login (silent, TARGET, NULL), ==, 0);
+  TcConn *polite = tc_connect (kport);
+  g_assert_cmpint (tc_login (polite, TARGET, NULL), ==, 0);
+  for (int i = 0; i < 3; i++)
+    {
+      g_assert_true (tc_recv (polite));
+      g_assert_cmpuint (polite->rsp.opcode, ==, IPROTO_OP_NOP_IN);
+      g_assert_cmpuint (polite->rsp.itt, ==, IPROTO_RESERVED_TAG);
+      g_assert_cmpuint (polite->rsp.u.nop_in.ttt, !=, IPROTO_RESERVED_TAG);
+      IProtoPdu p;
+      iproto_pdu_init (&p, IPROTO_OP_NOP_OUT);
+      p.itt = IPROTO_RESERVED_TAG;
+      p.immediate = TRUE;
+      p.u.nop_out.ttt = polite->rsp.u.nop_in.ttt;
+      p.u.nop_out.cmdsn = polite->cmdsn;
+      g_assert_true (tc_send (polite, &p, NULL, 0));
+    }
+  g_assert_true (tc_closed (silent));
+  assert_works (polite);
+  tc_free (silent);
+  tc_free (polite);
+  tgt_engine_shutdown (e, 100);
+  tgt_engine_free (e);
+}
+
+static void
 test_bystander_survived (void)
 {
   assert_works (bystander);
@@ -383,6 +494,9 @@ main (int argc, char **argv)
   g_test_add_func ("/target/wire/garbage", test_garbage);
   g_test_add_func ("/target/wire/second-connection", test_second_connection);
   g_test_add_func ("/target/wire/reinstatement", test_reinstatement);
+  g_test_add_func ("/target/wire/discovery", test_discovery);
+  g_test_add_func ("/target/wire/logout", test_logout);
+  g_test_add_func ("/target/wire/keepalive", test_keepalive);
   g_test_add_func ("/target/wire/bystander-survived", test_bystander_survived);
   int rc = g_test_run ();
   tgt_engine_shutdown (engine, 100);
