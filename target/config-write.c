@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "target/config-write.h"
+#include "target/config-xml-walk.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,12 +18,7 @@
 void
 tgt_config_text_free (char *text)
 {
-  if (text == NULL)
-    return;
-  volatile char *p = text;
-  while (*p != '\0')
-    *p++ = '\0';
-  g_free (text);
+  tgt_xml_secret_free (text);
 }
 
 /* ---- format ----------------------------------------------------------- */
