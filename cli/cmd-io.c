@@ -247,6 +247,90 @@ gboolean cli_io_fd_to_lun(ItniSession *s, guint64 lun, const ItniCapacity *cap, 
 	return TRUE;
 }
 
+/* ---- rows: table or JSON ---- */
+
+struct CliRows {
+	CliJson j;
+	CliTable *t;
+	guint ncols, col;
+	char *cells[CLI_ROWS_MAX_COLS];
+};
+
+CliRows *cli_rows_new(const char *array_key, const char *const *headers)
+{
+	CliRows *r = g_new0(CliRows, 1);
+	while (r->ncols < CLI_ROWS_MAX_COLS && headers[r->ncols])
+		r->ncols++;
+	if (cli_json) {
+		cli_json_init(&r->j);
+		cli_json_begin_object(&r->j, NULL);
+		cli_json_begin_array(&r->j, array_key);
+	} else {
+		const char *h[CLI_ROWS_MAX_COLS] = { 0 };
+		memcpy(h, headers, r->ncols * sizeof *h);
+		r->t = cli_table_new(r->ncols, h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7]);
+	}
+	return r;
+}
+
+void cli_rows_begin(CliRows *r)
+{
+	r->col = 0;
+	if (cli_json)
+		cli_json_begin_object(&r->j, NULL);
+}
+
+void cli_rows_str(CliRows *r, const char *key, const char *value)
+{
+	if (cli_json)
+		cli_json_string(&r->j, key, value);
+	else if (r->col < r->ncols)
+		r->cells[r->col++] = g_strdup(value);
+}
+
+void cli_rows_int(CliRows *r, const char *key, gint64 value)
+{
+	if (cli_json)
+		cli_json_int(&r->j, key, value);
+	else if (r->col < r->ncols)
+		r->cells[r->col++] = g_strdup_printf("%" G_GINT64_FORMAT, value);
+}
+
+void cli_rows_bool(CliRows *r, const char *key, gboolean value)
+{
+	if (cli_json)
+		cli_json_bool(&r->j, key, value);
+	else if (r->col < r->ncols)
+		r->cells[r->col++] = g_strdup(value ? "yes" : "no");
+}
+
+void cli_rows_end(CliRows *r)
+{
+	if (cli_json) {
+		cli_json_end_object(&r->j);
+		return;
+	}
+	char **c = r->cells;
+	for (guint i = r->col; i < r->ncols; i++)
+		c[i] = g_strdup("");
+	/* cli_table_add reads exactly ncols cells; the rest are ignored. */
+	cli_table_add(r->t, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
+	for (guint i = 0; i < r->ncols; i++)
+		g_clear_pointer(&c[i], g_free);
+}
+
+void cli_rows_print(CliRows *r)
+{
+	if (cli_json) {
+		cli_json_end_array(&r->j);
+		cli_json_end_object(&r->j);
+		cli_json_print(&r->j);
+	} else {
+		cli_table_print(r->t);
+	}
+	g_free(r);
+}
+
 /* ---- the commands ---- */
 
 #define INQUIRY_USAGE "itnctl [--json] inquiry URL [--secrets FILE] [--initiator-name IQN]"

@@ -41,3 +41,17 @@ gboolean cli_io_lun_to_fd(ItniSession *s, guint64 lun, const ItniCapacity *cap, 
 			  guint64 length, int fd, guint64 *done, GError **error);
 gboolean cli_io_fd_to_lun(ItniSession *s, guint64 lun, const ItniCapacity *cap, guint64 offset,
 			  guint64 limit, int fd, guint64 *done, GError **error);
+
+/* Rows printed as a table for people or as a JSON array for scripts, with
+ * one call per field (cmd-io.c).  At most CLI_ROWS_MAX_COLS columns. */
+#define CLI_ROWS_MAX_COLS 8
+typedef struct CliRows CliRows;
+/* headers: NULL-terminated column titles; array_key: the JSON array name. */
+CliRows *cli_rows_new(const char *array_key, const char *const *headers);
+void cli_rows_begin(CliRows *r);
+void cli_rows_str(CliRows *r, const char *key, const char *value);
+void cli_rows_int(CliRows *r, const char *key, gint64 value);
+void cli_rows_bool(CliRows *r, const char *key, gboolean value);
+void cli_rows_end(CliRows *r);
+/* Print and free. */
+void cli_rows_print(CliRows *r);

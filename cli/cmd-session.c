@@ -9,6 +9,7 @@
 
 #include "cli-commands.h"
 #include "cli-output.h"
+#include "cmd-io.h"
 
 #define DEFAULT_CONTROL "/run/itnexus/initiatord.sock"
 #define SESSION_USAGE \
@@ -91,40 +92,21 @@ static int session_list(const SessArgs *a)
 	const char *id, *target, *portal, *state;
 	guint16 tsih;
 	guint32 nconn, recoveries;
-	CliJson j;
-	CliTable *t = NULL;
-	if (cli_json) {
-		cli_json_init(&j);
-		cli_json_begin_object(&j, NULL);
-		cli_json_begin_array(&j, "sessions");
-	} else {
-		t = cli_table_new(6, "SESSION", "PORTAL", "TSIH", "STATE", "CONNECTIONS", "RECOVERIES");
-	}
+	static const char *const head[] = { "SESSION", "PORTAL", "TSIH", "STATE", "CONNECTIONS", "RECOVERIES", NULL };
+	CliRows *r = cli_rows_new("sessions", head);
 	while (g_variant_iter_next(it, "(&s&s&sq&suu)", &id, &target, &portal, &tsih, &state, &nconn, &recoveries)) {
-		if (cli_json) {
-			cli_json_begin_object(&j, NULL);
-			cli_json_string(&j, "session", id);
-			cli_json_string(&j, "target", target);
-			cli_json_string(&j, "portal", portal);
-			cli_json_int(&j, "tsih", tsih);
-			cli_json_string(&j, "state", state);
-			cli_json_int(&j, "connections", nconn);
-			cli_json_int(&j, "recoveries", recoveries);
-			cli_json_end_object(&j);
-		} else {
-			g_autofree char *ts = g_strdup_printf("%u", tsih);
-			g_autofree char *nc = g_strdup_printf("%u", nconn);
-			g_autofree char *rv = g_strdup_printf("%u", recoveries);
-			cli_table_add(t, id, portal, ts, state, nc, rv);
-		}
+		cli_rows_begin(r);
+		cli_rows_str(r, "session", id);
+		if (cli_json)
+			cli_rows_str(r, "target", target);
+		cli_rows_str(r, "portal", portal);
+		cli_rows_int(r, "tsih", tsih);
+		cli_rows_str(r, "state", state);
+		cli_rows_int(r, "connections", nconn);
+		cli_rows_int(r, "recoveries", recoveries);
+		cli_rows_end(r);
 	}
-	if (cli_json) {
-		cli_json_end_array(&j);
-		cli_json_end_object(&j);
-		cli_json_print(&j);
-	} else {
-		cli_table_print(t);
-	}
+	cli_rows_print(r);
 	return CLI_EXIT_OK;
 }
 
@@ -140,39 +122,19 @@ static int session_connections(const SessArgs *a)
 	gboolean up;
 	const char *local, *remote;
 	guint64 commands, bytes;
-	CliJson j;
-	CliTable *t = NULL;
-	if (cli_json) {
-		cli_json_init(&j);
-		cli_json_begin_object(&j, NULL);
-		cli_json_begin_array(&j, "connections");
-	} else {
-		t = cli_table_new(6, "CID", "UP", "LOCAL", "REMOTE", "COMMANDS", "BYTES");
-	}
+	static const char *const head[] = { "CID", "UP", "LOCAL", "REMOTE", "COMMANDS", "BYTES", NULL };
+	CliRows *r = cli_rows_new("connections", head);
 	while (g_variant_iter_next(it, "(qb&s&stt)", &cid, &up, &local, &remote, &commands, &bytes)) {
-		if (cli_json) {
-			cli_json_begin_object(&j, NULL);
-			cli_json_int(&j, "cid", cid);
-			cli_json_bool(&j, "up", up);
-			cli_json_string(&j, "local", local);
-			cli_json_string(&j, "remote", remote);
-			cli_json_int(&j, "commands", (gint64) commands);
-			cli_json_int(&j, "bytes", (gint64) bytes);
-			cli_json_end_object(&j);
-		} else {
-			g_autofree char *c = g_strdup_printf("%u", cid);
-			g_autofree char *n = g_strdup_printf("%" G_GUINT64_FORMAT, commands);
-			g_autofree char *b = g_strdup_printf("%" G_GUINT64_FORMAT, bytes);
-			cli_table_add(t, c, up ? "yes" : "no", local, remote, n, b);
-		}
+		cli_rows_begin(r);
+		cli_rows_int(r, "cid", cid);
+		cli_rows_bool(r, "up", up);
+		cli_rows_str(r, "local", local);
+		cli_rows_str(r, "remote", remote);
+		cli_rows_int(r, "commands", (gint64) commands);
+		cli_rows_int(r, "bytes", (gint64) bytes);
+		cli_rows_end(r);
 	}
-	if (cli_json) {
-		cli_json_end_array(&j);
-		cli_json_end_object(&j);
-		cli_json_print(&j);
-	} else {
-		cli_table_print(t);
-	}
+	cli_rows_print(r);
 	return CLI_EXIT_OK;
 }
 
@@ -186,36 +148,17 @@ static int session_luns(const SessArgs *a)
 	g_variant_get(v, "(a(stts))", &it);
 	const char *target, *path;
 	guint64 lun, bytes;
-	CliJson j;
-	CliTable *t = NULL;
-	if (cli_json) {
-		cli_json_init(&j);
-		cli_json_begin_object(&j, NULL);
-		cli_json_begin_array(&j, "luns");
-	} else {
-		t = cli_table_new(4, "TARGET", "LUN", "BYTES", "FILE");
-	}
+	static const char *const head[] = { "TARGET", "LUN", "BYTES", "FILE", NULL };
+	CliRows *r = cli_rows_new("luns", head);
 	while (g_variant_iter_next(it, "(&stt&s)", &target, &lun, &bytes, &path)) {
-		if (cli_json) {
-			cli_json_begin_object(&j, NULL);
-			cli_json_string(&j, "target", target);
-			cli_json_int(&j, "lun", (gint64) lun);
-			cli_json_int(&j, "bytes", (gint64) bytes);
-			cli_json_string(&j, "file", path);
-			cli_json_end_object(&j);
-		} else {
-			g_autofree char *l = g_strdup_printf("%" G_GUINT64_FORMAT, lun);
-			g_autofree char *b = g_strdup_printf("%" G_GUINT64_FORMAT, bytes);
-			cli_table_add(t, target, l, b, path);
-		}
+		cli_rows_begin(r);
+		cli_rows_str(r, "target", target);
+		cli_rows_int(r, "lun", (gint64) lun);
+		cli_rows_int(r, "bytes", (gint64) bytes);
+		cli_rows_str(r, "file", path);
+		cli_rows_end(r);
 	}
-	if (cli_json) {
-		cli_json_end_array(&j);
-		cli_json_end_object(&j);
-		cli_json_print(&j);
-	} else {
-		cli_table_print(t);
-	}
+	cli_rows_print(r);
 	return CLI_EXIT_OK;
 }
 
@@ -230,40 +173,21 @@ static int session_nodes(const SessArgs *a)
 	const char *target, *portal;
 	gboolean secrets, autoc, discovered;
 	guint32 conns, sessions;
-	CliJson j;
-	CliTable *t = NULL;
-	if (cli_json) {
-		cli_json_init(&j);
-		cli_json_begin_object(&j, NULL);
-		cli_json_begin_array(&j, "nodes");
-	} else {
-		t = cli_table_new(7, "TARGET", "PORTAL", "AUTO-CONNECT", "CONNECTIONS", "SESSIONS", "CHAP", "ORIGIN");
-	}
+	static const char *const head[] = { "TARGET", "PORTAL", "AUTO-CONNECT", "CONNECTIONS", "SESSIONS", "CHAP",
+					    "ORIGIN", NULL };
+	CliRows *r = cli_rows_new("nodes", head);
 	while (g_variant_iter_next(it, "(&s&sbuubb)", &target, &portal, &secrets, &conns, &sessions, &autoc, &discovered)) {
-		if (cli_json) {
-			cli_json_begin_object(&j, NULL);
-			cli_json_string(&j, "target", target);
-			cli_json_string(&j, "portal", portal);
-			cli_json_bool(&j, "auto_connect", autoc);
-			cli_json_int(&j, "connections", conns);
-			cli_json_int(&j, "sessions", sessions);
-			cli_json_bool(&j, "chap", secrets);
-			cli_json_string(&j, "origin", discovered ? "discovery" : "user");
-			cli_json_end_object(&j);
-		} else {
-			g_autofree char *c = g_strdup_printf("%u", conns);
-			g_autofree char *n = g_strdup_printf("%u", sessions);
-			cli_table_add(t, target, portal, autoc ? "yes" : "no", c, n, secrets ? "yes" : "no",
-				      discovered ? "discovery" : "user");
-		}
+		cli_rows_begin(r);
+		cli_rows_str(r, "target", target);
+		cli_rows_str(r, "portal", portal);
+		cli_rows_bool(r, "auto_connect", autoc);
+		cli_rows_int(r, "connections", conns);
+		cli_rows_int(r, "sessions", sessions);
+		cli_rows_bool(r, "chap", secrets);
+		cli_rows_str(r, "origin", discovered ? "discovery" : "user");
+		cli_rows_end(r);
 	}
-	if (cli_json) {
-		cli_json_end_array(&j);
-		cli_json_end_object(&j);
-		cli_json_print(&j);
-	} else {
-		cli_table_print(t);
-	}
+	cli_rows_print(r);
 	return CLI_EXIT_OK;
 }
 
