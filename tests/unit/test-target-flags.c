@@ -15,11 +15,14 @@ parse (const char *const *argv, GError **error)
   TgtConfigFlags f = { 0 };
   g_autoptr (GOptionContext) ctx = g_option_context_new (NULL);
   g_option_context_add_group (ctx, tgt_config_flags_option_group (&f));
+  /* g_option_context_parse() drops parsed arguments from the array it is
+   * given: parse a shallow copy so every string is freed. */
   g_auto (GStrv) args = g_strdupv ((char **) argv);
   int argc = g_strv_length (args);
-  char **a = args;
+  g_autofree char **a = g_memdup2 (args, (argc + 1) * sizeof (char *));
   TgtConfig *cfg = NULL;
-  if (g_option_context_parse (ctx, &argc, &a, error))
+  char **pa = a;
+  if (g_option_context_parse (ctx, &argc, &pa, error))
     cfg = tgt_config_from_flags (&f, error);
   tgt_config_flags_clear (&f);
   return cfg;
