@@ -428,6 +428,11 @@ static int cmd_acl_remove(TargetCtx *c)
 static int account_args(TargetCtx *c, int want, const char **target, const char **user)
 {
 	int need = c->discovery ? want - 1 : want;
+	/* An extra word after USER is most likely a secret: say where secrets
+	 * come from instead, without repeating it. */
+	if (want == 2 && c->nargs > need)
+		return cli_usage(TARGET_USAGE, "account: too many arguments; secrets are never taken from the "
+				 "command line (use --secret-file FILE or %s)", SECRET_ENV);
 	if (c->nargs != need)
 		return cli_usage(TARGET_USAGE, "account: expected %s", want == 1 ? "IQN or --discovery"
 				 : "IQN USER or --discovery USER");

@@ -70,6 +70,20 @@ check "a short secret is refused with a reason" \
 	sh -c "! ITN_CHAP_SECRET=short '$ITNCTL' target --control '$sock' account add '$T2' bob 2> '$ITN_TMP/err' &&
 	       grep -q 'must be 12 to 255' '$ITN_TMP/err' && ! grep -q short: '$ITN_TMP/err'"
 q ctl account remove "$T2" alice
+printf '%s\n' "$SECRET-file" > "$ITN_TMP/secret"
+chmod 644 "$ITN_TMP/secret"
+check "a secret file readable by others is refused" \
+	sh -c "! '$ITNCTL' target --control '$sock' account add '$T2' carol --secret-file '$ITN_TMP/secret' 2> '$ITN_TMP/err' &&
+	       grep -q 'chmod 600' '$ITN_TMP/err'"
+chmod 600 "$ITN_TMP/secret"
+check "a 0600 secret file is accepted" q ctl account add "$T2" carol --secret-file "$ITN_TMP/secret"
+check "a secret on the command line is refused, not echoed" \
+	sh -c "! '$ITNCTL' target --control '$sock' account add '$T2' dave '$SECRET-argv' 2> '$ITN_TMP/err' &&
+	       grep -q 'never taken from the command line' '$ITN_TMP/err' && ! grep -q -- '-argv' '$ITN_TMP/err'"
+q ctl account remove "$T2" carol
+"$ITNCTL" target --control "$sock" lun add "$T2" "file:$ITN_TMP/missing/disk.img" > /dev/null 2> "$ITN_TMP/err"
+check "a LUN whose file cannot be opened is refused (exit 1)" test $? = 1
+check "... the file is not changed by a refused change" sh -c "! grep -q missing/disk.img '$cfg'"
 
 # 13-14: failures: one line, non-zero exit.
 "$ITNCTL" target --control "$sock" remove iqn.2026-01.org.example:nothing > /dev/null 2> "$ITN_TMP/err"
