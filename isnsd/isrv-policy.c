@@ -174,3 +174,46 @@ gboolean isrv_policy_object_visible(IsrvCore *core, GHashTable *nodes, gint64 vi
 		return FALSE;
 	}
 }
+
+/* The same decision for one object, without building the whole visible
+ * set: DevGetNext looks at one candidate after the other and stops at the
+ * first visible one, so this keeps a walk over N objects at O(N). */
+gboolean isrv_policy_visible_to(IsrvCore *core, const char *viewer, gint64 viewer_entity,
+				gboolean control, const IsrvObject *o)
+{
+	if (control)
+		return TRUE;
+	switch (o->type) {
+	case IDISC_OBJ_ENTITY:
+	case IDISC_OBJ_PORTAL: {
+		gint64 entity = o->type == IDISC_OBJ_ENTITY ? o->id : o->entity;
+		if (entity == viewer_entity)
+			return TRUE;
+		g_autoptr(GArray) kids = g_array_new(FALSE, FALSE, sizeof(gint64));
+		isrv_db_children(core->db, entity, IDISC_OBJ_NODE, kids);
+		for (guint i = 0; i < kids->len; i++) {
+			g_autoptr(IsrvObject) n = isrv_db_load(core->db, g_array_index(kids, gint64, i));
+			const char *name = n ? isrv_object_get_string(n, IDISC_TAG_ISCSI_NAME) : NULL;
+			if (name && viewer && isrv_policy_node_sees(core, viewer, name))
+				return TRUE;
+		}
+		return FALSE;
+	}
+	case IDISC_OBJ_NODE: {
+		const char *name = isrv_object_get_string(o, IDISC_TAG_ISCSI_NAME);
+		return o->entity == viewer_entity || (name && viewer && isrv_policy_node_sees(core, viewer, name));
+	}
+	case IDISC_OBJ_PG: {
+		const char *name = isrv_object_get_string(o, IDISC_TAG_PG_ISCSI_NAME);
+		return o->entity == viewer_entity || (name && viewer && isrv_policy_node_sees(core, viewer, name));
+	}
+	default: {
+		/* DDs and DD sets: through the full rule. */
+		GHashTable *nodes = isrv_policy_visible_nodes(core, viewer, viewer_entity, control);
+		gboolean v = isrv_policy_object_visible(core, nodes, viewer_entity, o);
+		if (nodes)
+			g_hash_table_unref(nodes);
+		return v;
+	}
+	}
+}

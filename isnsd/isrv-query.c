@@ -226,8 +226,6 @@ guint32 isrv_handle_dev_get_next(IsrvRequest *req)
 		if (!after)
 			return IDISC_ISNS_NO_SUCH_ENTRY;
 	}
-	GHashTable *visible = isrv_policy_visible_nodes(req->core, req->source, req->source_entity,
-							req->control);
 	guint32 status = IDISC_ISNS_NO_SUCH_ENTRY;
 	for (;;) {
 		gint64 id = isrv_db_next(req->db, type, after);
@@ -236,7 +234,7 @@ guint32 isrv_handle_dev_get_next(IsrvRequest *req)
 		after = id;
 		g_autoptr(IsrvObject) o = isrv_db_load(req->db, id);
 		if (!o || !matches(o, req->ops, nfilter) ||
-		    !isrv_policy_object_visible(req->core, visible, req->source_entity, o))
+		    !isrv_policy_visible_to(req->core, req->source, req->source_entity, req->control, o))
 			continue;
 		/* Sec. 5.7.5.3: the next object's key, the delimiter, its
 		 * requested attributes. */
@@ -251,7 +249,5 @@ guint32 isrv_handle_dev_get_next(IsrvRequest *req)
 		status = IDISC_ISNS_OK;
 		break;
 	}
-	if (visible)
-		g_hash_table_unref(visible);
 	return status;
 }

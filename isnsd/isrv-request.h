@@ -58,6 +58,9 @@ GHashTable *isrv_policy_visible_nodes(IsrvCore *core, const char *viewer, gint64
 				      gboolean control);
 gboolean isrv_policy_object_visible(IsrvCore *core, GHashTable *nodes, gint64 viewer_entity,
 				    const IsrvObject *o);
+/* One object, without computing the whole visible set (DevGetNext). */
+gboolean isrv_policy_visible_to(IsrvCore *core, const char *viewer, gint64 viewer_entity,
+				gboolean control, const IsrvObject *o);
 /* Can node VIEWER see node NAME (both registered names)? */
 gboolean isrv_policy_node_sees(IsrvCore *core, const char *viewer, const char *name);
 /* The active DDs (object ids) that list NAME as member. */
