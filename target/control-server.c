@@ -23,6 +23,7 @@ struct TgtControl {
   GDBusAuthObserver *observer;
   guint bus_owner_id;
   GDBusConnection *bus;      /* system bus, when reached */
+  struct BusClaimS *claim;   /* pending g_bus_get, or NULL */
 };
 
 TgtControl *
@@ -129,21 +130,45 @@ on_name_lost (GDBusConnection *bus, const char *name, gpointer data)
   g_debug ("control: %s not owned on the system bus", name);
 }
 
-/* The system bus, when one runs: synchronous, because at startup a
- * missing bus fails at once (no socket) and a running one answers fast. */
+/* The system bus is reached asynchronously: the main loop also accepts
+ * iSCSI connections, and a bus that answers slowly must not hold them up.
+ * The claim outlives a TgtControl freed meanwhile: it then only cleans
+ * up. */
+typedef struct BusClaimS {
+  TgtControl *c;             /* NULL once the control is freed */
+} BusClaim;
+
 static void
-claim_system_bus (TgtControl *c)
+on_system_bus (GObject *source, GAsyncResult *res, gpointer data)
 {
+  BusClaim *claim = data;
   g_autoptr (GError) error = NULL;
-  c->bus = g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, &error);
-  if (c->bus == NULL)
+  GDBusConnection *bus = g_bus_get_finish (res, &error);
+  TgtControl *c = claim->c;
+  g_free (claim);
+  if (c == NULL)
+    {
+      g_clear_object (&bus);
+      return;
+    }
+  c->claim = NULL;
+  if (bus == NULL)
     {
       g_debug ("control: no system bus: %s", error->message);
       return;
     }
-  on_bus_acquired (c->bus, TGT_CONTROL_BUS_NAME, c);
-  c->bus_owner_id = g_bus_own_name_on_connection (c->bus, TGT_CONTROL_BUS_NAME, G_BUS_NAME_OWNER_FLAGS_NONE, NULL,
+  c->bus = bus;
+  on_bus_acquired (bus, TGT_CONTROL_BUS_NAME, c);
+  c->bus_owner_id = g_bus_own_name_on_connection (bus, TGT_CONTROL_BUS_NAME, G_BUS_NAME_OWNER_FLAGS_NONE, NULL,
                                                   on_name_lost, c, NULL);
+}
+
+static void
+claim_system_bus (TgtControl *c)
+{
+  c->claim = g_new0 (BusClaim, 1);
+  c->claim->c = c;
+  g_bus_get (G_BUS_TYPE_SYSTEM, NULL, on_system_bus, c->claim);
 }
 
 gboolean
@@ -189,6 +214,8 @@ tgt_control_free (TgtControl *c)
 {
   if (c == NULL)
     return;
+  if (c->claim != NULL)
+    c->claim->c = NULL;
   if (c->bus_owner_id != 0)
     g_bus_unown_name (c->bus_owner_id);
   if (c->server != NULL)
