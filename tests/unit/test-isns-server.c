@@ -9,6 +9,7 @@
 #include "discovery/isns-pdu.h"
 #include "discovery/isns-tlv.h"
 #include "isnsd/isrv-core.h"
+#include "isnsd/isrv-request.h"
 #include "libiscsi-proto/iproto-bytes.h"
 
 #define CTL "iqn.2024-01.test.lab:admin"
@@ -308,6 +309,68 @@ static void test_dds_enable(Fixture *f, gconstpointer data)
 	g_assert_cmpuint(count_targets(f, INI, &st), ==, 1);
 }
 
+static guint32 scn_reg(Fixture *f, const char *name, guint32 bits)
+{
+	g_autoptr(GByteArray) b = g_byte_array_new();
+	idisc_put_string(b, IDISC_TAG_ISCSI_NAME, name);
+	idisc_put_string(b, IDISC_TAG_ISCSI_NAME, name);
+	idisc_put_delimiter(b);
+	idisc_put_u32(b, IDISC_TAG_SCN_BITMAP, bits);
+	g_autoptr(IDiscTlvList) l = call(f, IDISC_ISNS_SCN_REG, 0, b);
+	return l->status;
+}
+
+static gboolean has_event(Fixture *f, const char *dest, guint32 bits, const char *node)
+{
+	for (guint i = 0; i < f->core->events->len; i++) {
+		IsrvScnEvent *e = f->core->events->pdata[i];
+		if (g_str_equal(e->dest, dest) && e->bitmap == bits && g_str_equal(e->node, node))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* Sec. 6.4.4: SCNs go to registered nodes that can see the changed node,
+ * for the kinds they asked for; management registrations only from
+ * control nodes; SCNEvent passes a client's own event on. */
+static void test_scn(Fixture *f, gconstpointer data)
+{
+	g_assert_cmpuint(reg_initiator(f, INI), ==, 0);
+	g_assert_cmpuint(scn_reg(f, INI, IDISC_SCN_MGMT_REG), ==, IDISC_ISNS_SCN_REG_REJECTED);
+	g_assert_cmpuint(scn_reg(f, INI, IDISC_SCN_OBJECT_ADDED | IDISC_SCN_OBJECT_REMOVED), ==, 0);
+	g_ptr_array_set_size(f->core->events, 0);
+	g_assert_cmpuint(reg_target(f, TGT, "ent-t", "127.0.0.1", 3260), ==, 0);
+	g_assert_true(has_event(f, INI, IDISC_SCN_OBJECT_ADDED, TGT));
+	/* SCNEvent from the target about itself. */
+	g_ptr_array_set_size(f->core->events, 0);
+	g_autoptr(GByteArray) b = g_byte_array_new();
+	idisc_put_string(b, IDISC_TAG_ISCSI_NAME, TGT);
+	idisc_put_delimiter(b);
+	idisc_put_u32(b, IDISC_TAG_SCN_BITMAP, IDISC_SCN_OBJECT_REMOVED);
+	idisc_put_string(b, IDISC_TAG_ISCSI_NAME, TGT);
+	g_autoptr(IDiscTlvList) l = call(f, IDISC_ISNS_SCN_EVENT, 0, b);
+	g_assert_cmpuint(l->status, ==, 0);
+	g_assert_true(has_event(f, INI, IDISC_SCN_OBJECT_REMOVED, TGT));
+	/* ... but not about someone else's node. */
+	g_byte_array_set_size(b, 0);
+	idisc_put_string(b, IDISC_TAG_ISCSI_NAME, TGT);
+	idisc_put_delimiter(b);
+	idisc_put_u32(b, IDISC_TAG_SCN_BITMAP, IDISC_SCN_OBJECT_REMOVED);
+	idisc_put_string(b, IDISC_TAG_ISCSI_NAME, INI);
+	g_autoptr(IDiscTlvList) l2 = call(f, IDISC_ISNS_SCN_EVENT, 0, b);
+	g_assert_cmpuint(l2->status, ==, IDISC_ISNS_SOURCE_UNAUTHORIZED);
+	/* The scn encodes as destination, timestamp, bitmap, node. */
+	IsrvScnEvent e = { (char *) INI, IDISC_SCN_OBJECT_ADDED, (char *) TGT, 0 };
+	g_autoptr(GBytes) msg = isrv_scn_encode(f->core, &e, 9);
+	g_autoptr(GBytes) payload = g_bytes_new_from_bytes(msg, 12, g_bytes_get_size(msg) - 12);
+	g_autoptr(IDiscTlvList) sl = idisc_tlv_list_decode(payload, FALSE, NULL);
+	g_assert_nonnull(sl);
+	g_assert_cmpuint(idisc_tlv_list_get(sl, 0)->tag, ==, IDISC_TAG_ISCSI_NAME);
+	g_assert_cmpuint(idisc_tlv_list_get(sl, 1)->tag, ==, IDISC_TAG_TIMESTAMP);
+	g_assert_cmpuint(idisc_tlv_u32(idisc_tlv_list_get(sl, 2)), ==, IDISC_SCN_OBJECT_ADDED);
+	g_assert_cmpstr(idisc_tlv_string(idisc_tlv_list_get(sl, 3)), ==, TGT);
+}
+
 static void test_big_answer(Fixture *f, gconstpointer data)
 {
 	/* 2000 targets (more than 10x what fits open-isns's 8 KiB): one query
@@ -344,6 +407,7 @@ int main(int argc, char **argv)
 	g_test_add("/isns/server/default-dd", Fixture, GINT_TO_POINTER(TRUE), setup, test_default_dd, teardown);
 	g_test_add("/isns/server/dereg-auth", Fixture, GINT_TO_POINTER(FALSE), setup, test_dereg_and_auth, teardown);
 	g_test_add("/isns/server/dds-enable", Fixture, GINT_TO_POINTER(FALSE), setup, test_dds_enable, teardown);
+	g_test_add("/isns/server/scn", Fixture, GINT_TO_POINTER(TRUE), setup, test_scn, teardown);
 	g_test_add("/isns/server/rollback", Fixture, GINT_TO_POINTER(FALSE), setup, test_rollback, teardown);
 	g_test_add("/isns/server/bad-requests", Fixture, GINT_TO_POINTER(FALSE), setup, test_bad_requests, teardown);
 	if (!corpus_dir)
