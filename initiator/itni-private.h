@@ -128,6 +128,9 @@ struct ItniConn {
 	guint32 exp_statsn;      /* last StatSN seen + 1 (atomic) */
 	/* receive side: loop thread only */
 	IProtoRecv *recv;
+	const guint8 *stage_lo, *stage_hi; /* the parser's staging buffer */
+	gboolean stage_probed;
+	int lowat;               /* SO_RCVLOWAT now set (0 = default 1) */
 	ItniTimer nop_timer;
 	gint64 last_recv;
 	guint nop_outstanding;
