@@ -33,6 +33,8 @@ struct TgtEngine {
   TgtPortalSet *portals;
   GQueue conns;                 /* of TgtConn* (all), under lock */
   gboolean shutting_down;
+  TgtEngineAppliedFunc applied;
+  gpointer applied_data;
   /* Failed logins per source address: delay the next answer (slows down
    * guessing, see login-throttle.c). */
   GHashTable *failures;         /* address string -> TgtLoginFailures* */

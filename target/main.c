@@ -46,6 +46,12 @@ on_hup (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+static void
+on_applied (const TgtConfig *cfg, gpointer isns)
+{
+  tgt_isns_update (isns, cfg);
+}
+
 static GLogWriterOutput
 journal_or_stderr (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer user_data)
 {
@@ -137,6 +143,8 @@ main (int argc, char **argv)
           fprintf (stderr, "itn-targetd: iSNS: %s\n", error->message);
           return 1;
         }
+      /* Live changes (control API, SIGHUP) re-register. */
+      tgt_engine_set_applied_hook (d.engine, on_applied, d.isns);
     }
   g_unix_signal_add (SIGTERM, on_term, &d);
   g_unix_signal_add (SIGINT, on_term, &d);
@@ -144,6 +152,7 @@ main (int argc, char **argv)
   g_message ("itn-targetd %s ready on port %u", PACKAGE_VERSION, tgt_engine_port (d.engine));
   g_main_loop_run (d.loop);
   /* Deregister first: initiators asking iSNS now should not find us. */
+  tgt_engine_set_applied_hook (d.engine, NULL, NULL);
   tgt_isns_free (d.isns);
   tgt_control_free (d.control);
   tgt_engine_shutdown (d.engine, 3000);

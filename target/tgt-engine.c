@@ -216,7 +216,16 @@ tgt_engine_apply (TgtEngine *e, const TgtConfig *cfg, GError **error)
   g_ptr_array_unref (gone);
   if (e->workers->len > 0 && !tgt_portal_set_apply (e->portals, e->cfg, error))
     return FALSE;
+  if (e->applied != NULL)
+    e->applied (e->cfg, e->applied_data);
   return TRUE;
+}
+
+void
+tgt_engine_set_applied_hook (TgtEngine *e, TgtEngineAppliedFunc func, gpointer user_data)
+{
+  e->applied = func;
+  e->applied_data = user_data;
 }
 
 gboolean

@@ -36,6 +36,11 @@ guint16 tgt_engine_port (TgtEngine *e);
 
 gboolean tgt_engine_apply (TgtEngine *e, const TgtConfig *cfg, GError **error);
 
+/* Called (main thread) after every successful apply with the config now in
+ * effect, e.g. to re-register with iSNS.  One hook; NULL removes it. */
+typedef void (*TgtEngineAppliedFunc) (const TgtConfig *cfg, gpointer user_data);
+void tgt_engine_set_applied_hook (TgtEngine *e, TgtEngineAppliedFunc func, gpointer user_data);
+
 /* Serve an already connected socket as if it had arrived on portal group
  * tpgt (socket activation, tests, fuzzing).  Takes ownership of fd.  May
  * be called from any thread once the engine is started. */
