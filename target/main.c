@@ -80,8 +80,9 @@ main (int argc, char **argv)
   g_autoptr (GOptionContext) ctx = g_option_context_new ("- iSCSI target daemon");
   g_option_context_set_summary (ctx, "Serves LUNs over iSCSI (RFC 7143).  Either -c FILE, or flags:\n"
                                      "  itn-targetd -f --listen 127.0.0.1:3260 --target IQN --lun mem:64M");
+  /* One group, so --help shows the flags-only form too. */
+  g_option_context_set_main_group (ctx, tgt_config_flags_option_group (&flags));
   g_option_context_add_main_entries (ctx, entries, NULL);
-  g_option_context_add_group (ctx, tgt_config_flags_option_group (&flags));
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     {
