@@ -1,6 +1,6 @@
 /* itnctl discover URL: SendTargets discovery (RFC 7143 sec. 13.3) on a
- * portal; the answer as a table or JSON.  --isns and --mdns belong to the
- * discovery library's sources and are not wired here yet. */
+ * portal, or --isns ADDR: the targets an iSNS server lets us see (RFC 4171);
+ * the answer as a table or JSON. */
 #include "config.h"
 
 #include <stdio.h>
@@ -8,18 +8,27 @@
 
 #include "cli-commands.h"
 #include "cli-output.h"
+#include "cmd-discover.h"
 #include "cmd-io.h"
 #include "libiscsi-name/iname.h"
 
-#define DISCOVER_USAGE "itnctl [--json] discover iscsi://[user[%secret]@]host[:port] [--secrets FILE] [--initiator-name IQN]"
+#define DISCOVER_USAGE "itnctl [--json] discover iscsi://[user[%secret]@]host[:port] [--secrets FILE] [--initiator-name IQN]\n" \
+	"       itnctl [--json] discover --isns ADDR[:PORT] [--source IQN]"
+
+static void print_targets(GPtrArray *targets);
 
 int cli_cmd_discover(int argc, char **argv)
 {
 	CliTargetOpts o = { 0 };
+	const char *isns = NULL, *source = NULL;
 	for (int i = 1; i < argc; i++) {
 		int rc = CLI_EXIT_OK;
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			printf("usage: %s\n\nAsk a portal which targets it serves (SendTargets=All).\n\n"
+			printf("usage: %s\n\nAsk a portal which targets it serves (SendTargets=All), or an\n"
+			       "iSNS server which targets we may see (--isns).\n\n"
+			       "  --isns ADDR[:PORT]     ask the iSNS server at ADDR (port 3205 by default)\n"
+			       "  --source IQN           the iSNS source name (default: this machine's\n"
+			       "                         control node name)\n"
 			       CLI_IO_COMMON_HELP, DISCOVER_USAGE);
 			return CLI_EXIT_OK;
 		}
@@ -28,17 +37,38 @@ int cli_cmd_discover(int argc, char **argv)
 				return rc;
 			continue;
 		}
-		if (strcmp(argv[i], "--isns") == 0 || strcmp(argv[i], "--mdns") == 0)
-			return cli_fail("%s: not available in this build yet (use SendTargets on a portal URL)", argv[i]);
+		if ((strcmp(argv[i], "--isns") == 0 || strcmp(argv[i], "--source") == 0)) {
+			if (i + 1 >= argc)
+				return cli_usage(DISCOVER_USAGE, "%s needs a value", argv[i]);
+			*(argv[i][2] == 'i' ? &isns : &source) = argv[i + 1];
+			i++;
+			continue;
+		}
+		if (strcmp(argv[i], "--mdns") == 0)
+			return cli_fail("--mdns: not available in this build yet (use SendTargets or --isns)");
 		if (argv[i][0] == '-')
 			return cli_usage(DISCOVER_USAGE, "unknown option '%s'", argv[i]);
 		if (o.url)
 			return cli_usage(DISCOVER_USAGE, "unexpected argument '%s'", argv[i]);
 		o.url = argv[i];
 	}
-	if (!o.url)
-		return cli_usage(DISCOVER_USAGE, "discover needs a portal URL");
 	GError *error = NULL;
+	if (isns) {
+		if (o.url)
+			return cli_usage(DISCOVER_USAGE, "give either a portal URL or --isns, not both");
+		g_autoptr(GPtrArray) found = cli_discover_isns(isns, source, &error);
+		if (!found) {
+			int rc = cli_fail_error(error);
+			g_error_free(error);
+			return rc;
+		}
+		print_targets(found);
+		return CLI_EXIT_OK;
+	}
+	if (source)
+		return cli_usage(DISCOVER_USAGE, "--source goes with --isns");
+	if (!o.url)
+		return cli_usage(DISCOVER_USAGE, "discover needs a portal URL (or --isns ADDR)");
 	g_autoptr(ItniConfig) cfg = cli_io_config(&o, FALSE, &error);
 	if (!cfg) {
 		int rc = cli_fail_error(error);
@@ -53,6 +83,13 @@ int cli_cmd_discover(int argc, char **argv)
 		g_error_free(error);
 		return rc;
 	}
+	print_targets(targets);
+	return CLI_EXIT_OK;
+}
+
+/* The targets and their portals: a table for people, JSON for scripts. */
+static void print_targets(GPtrArray *targets)
+{
 	CliJson j;
 	CliTable *t = NULL;
 	if (cli_json) {
@@ -102,5 +139,4 @@ int cli_cmd_discover(int argc, char **argv)
 	} else {
 		cli_table_print(t);
 	}
-	return CLI_EXIT_OK;
 }
