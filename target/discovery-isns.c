@@ -86,6 +86,10 @@ tgt_isns_new (const char *server, const TgtConfig *cfg, GError **error)
 {
   TgtIsns *isns = g_new0 (TgtIsns, 1);
   isns->client = idisc_isns_client_new (server, NULL, 0);
+  /* ESI (RFC 4171 sec. 6.3.4): the server polls the portal at this
+   * interval and drops the entity after missed answers. */
+  if (cfg->isns_esi_interval != 0)
+    idisc_isns_client_set_esi (isns->client, NULL, 0, cfg->isns_esi_interval);
   g_signal_connect (isns->client, "registered", G_CALLBACK (on_registered), NULL);
   g_signal_connect (isns->client, "failed", G_CALLBACK (on_failed), NULL);
   describe (isns, cfg);

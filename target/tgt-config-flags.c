@@ -34,6 +34,7 @@ tgt_config_flags_option_group (TgtConfigFlags *f)
     { "threads", 0, 0, G_OPTION_ARG_INT, &f->threads, "Data path worker threads (default: one per CPU)", "N" },
     { "digest", 0, 0, G_OPTION_ARG_STRING, &f->digest, "CRC32C digests: none, allow (default), or require for header, data or both", "none|allow|header|data|both" },
     { "isns", 0, 0, G_OPTION_ARG_STRING, &f->isns, "Register with the iSNS server at ADDR[:PORT]", "ADDR[:PORT]" },
+    { "isns-esi-interval", 0, 0, G_OPTION_ARG_INT, &f->isns_esi_interval, "Ask the iSNS server to check on us every S seconds (ESI, default 20)", "S" },
     { NULL }
   };
   GOptionGroup *g = g_option_group_new ("target", "Flags-only configuration:", "Show flags-only configuration options", NULL, NULL);
@@ -200,6 +201,13 @@ tgt_config_from_flags (const TgtConfigFlags *f, GError **error)
       cfg->limits.data_digest_required = digests[i].dreq;
     }
   cfg->isns_server = g_strdup (f->isns);
+  if (f->isns_esi_interval < 0 || f->isns_esi_interval > 86400)
+    {
+      g_set_error (error, TGT_ERROR, TGT_ERROR_INVALID, "--isns-esi-interval: %d is not between 1 and 86400 seconds",
+                   f->isns_esi_interval);
+      goto fail;
+    }
+  cfg->isns_esi_interval = (guint) f->isns_esi_interval;
   if (!tgt_config_validate (cfg, error))
     goto fail;
   return cfg;

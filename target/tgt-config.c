@@ -252,6 +252,7 @@ tgt_config_copy (const TgtConfig *cfg)
   tgt_config_auth_copy_into (&n->discovery_auth, &cfg->discovery_auth);
   n->limits = cfg->limits;
   n->isns_server = g_strdup (cfg->isns_server);
+  n->isns_esi_interval = cfg->isns_esi_interval;
   n->mdns = cfg->mdns;
   return n;
 }

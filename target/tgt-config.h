@@ -119,6 +119,7 @@ typedef struct {
   TgtConfigAuth discovery_auth;    /* CHAP policy of discovery sessions */
   TgtConfigLimits limits;
   char *isns_server;               /* "ADDR[:PORT]" or NULL */
+  guint isns_esi_interval;         /* seconds between ESIs asked of the server; 0 = 20 */
   gboolean mdns;
 } TgtConfig;
 
@@ -184,6 +185,7 @@ typedef struct {
   int queue_depth;           /* --queue-depth N */
   int threads;               /* --threads N */
   char *isns;                /* --isns ADDR[:PORT] */
+  int isns_esi_interval;     /* --isns-esi-interval S */
   gboolean read_only;        /* --read-only: all LUNs */
   char *digest;              /* --digest none|allow|header|data|both (require CRC32C) */
 } TgtConfigFlags;
