@@ -90,7 +90,7 @@ fi
 if [ -z "${ITN_SKIP_FUZZ:-}" ]; then
 	echo "== fuzz targets under libFuzzer, $FUZZ_SECONDS s each"
 	if build "$BUILD_ROOT/fuzz" CC=clang --enable-fuzzing --disable-gui; then
-		if ( cd "$BUILD_ROOT/fuzz" && make -j"$JOBS" -C tests fuzz-smoke FUZZ_SECONDS="$FUZZ_SECONDS" > fuzz-smoke.log 2>&1 ); then
+		if ( cd "$BUILD_ROOT/fuzz" && make -k -j"$JOBS" -C tests fuzz-smoke FUZZ_SECONDS="$FUZZ_SECONDS" > fuzz-smoke.log 2>&1 ); then
 			grep -E '^fuzz-smoke' "$BUILD_ROOT/fuzz/fuzz-smoke.log"
 			step fuzz-smoke ok
 		else

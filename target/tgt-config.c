@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "target/tgt-config.h"
+#include "libiscsi-name/iname.h"
 
 #include <string.h>
 
@@ -431,40 +432,28 @@ tgt_config_validate (const TgtConfig *cfg, GError **error)
 TgtConfigPortal *
 tgt_config_portal_parse (const char *spec, GError **error)
 {
-  g_autofree char *host = NULL;
-  const char *port_str = NULL;
+  /* One host[:port] parser serves URLs, TargetAddress values and portals
+   * (libiscsi-name), so what we accept is what we can write back.  A bare
+   * IPv6 address without a port is taken as if it were in brackets. */
+  g_autofree char *bracketed = NULL;
+  const char *given = spec;
+  INameTargetAddress a = { 0 };
   if (spec == NULL || spec[0] == '\0')
     goto bad;
-  if (spec[0] == '[')
-    {
-      const char *close = strchr (spec, ']');
-      if (close == NULL)
-        goto bad;
-      host = g_strndup (spec + 1, close - spec - 1);
-      if (close[1] == ':')
-        port_str = close + 2;
-      else if (close[1] != '\0')
-        goto bad;
-    }
-  else
-    {
-      const char *colon = strrchr (spec, ':');
-      if (colon != NULL && strchr (spec, ':') == colon)
-        {
-          host = g_strndup (spec, colon - spec);
-          port_str = colon + 1;
-        }
-      else
-        host = g_strdup (spec); /* no port, or a bare IPv6 address */
-    }
-  guint64 port = TGT_DEFAULT_PORT;
-  if (port_str != NULL && !g_ascii_string_to_unsigned (port_str, 10, 1, 65535, &port, NULL))
+  if (spec[0] != '[' && strchr (spec, ':') != strrchr (spec, ':'))
+    spec = bracketed = g_strdup_printf ("[%s]", spec);
+  if (!iname_target_address_parse (spec, TGT_DEFAULT_PORT, &a, NULL))
     goto bad;
-  if (host[0] == '\0')
-    goto bad;
-  return tgt_config_portal_new (host, (guint16) port);
+  if (a.tpgt >= 0 || a.host == NULL || a.host[0] == '\0')
+    {
+      iname_target_address_clear (&a);
+      goto bad;
+    }
+  TgtConfigPortal *p = tgt_config_portal_new (a.host, a.port);
+  iname_target_address_clear (&a);
+  return p;
 bad:
   g_set_error (error, TGT_ERROR, TGT_ERROR_INVALID, "bad portal '%s': expected HOST[:PORT] or [IPV6][:PORT]",
-               spec != NULL ? spec : "");
+               given != NULL ? given : "");
   return NULL;
 }
