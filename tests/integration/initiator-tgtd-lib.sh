@@ -12,6 +12,7 @@ tgtd_start() {
 	TGT_IQN=${TGT_IQN:-iqn.2024-01.org.itnexus.test:disk}
 	spawn tgtd env MALLOC_MMAP_THRESHOLD_=33554432 tgtd -f -C "$TGT_CTL" --iscsi "portal=127.0.0.1:$TGT_PORT"
 	wait_port "$TGT_PORT" 10 || bail "tgtd did not start (see $ITN_TMP/tgtd.log)"
+	tgtd_ready "$TGT_CTL" 10 || bail "tgtd does not answer tgtadm -C $TGT_CTL"
 	# tgtd ignores SIGTERM while it has targets: delete them, then the
 	# PID-based cleanup of common.sh ends it (SIGKILL if needed).
 	at_exit "tgtadm -C $TGT_CTL --lld iscsi --op delete --mode target --tid 1 --force; kill -KILL $tgtd_pid"

@@ -20,6 +20,7 @@ spawn srv "$ISNSD_BIN" -f --listen 127.0.0.1:$P --db "$ITN_TMP/db" --control-nod
 wait_port "$P" 10 || bail "itn-isnsd did not start"
 spawn tgtd tgtd -f -C $CP --iscsi portal=127.0.0.1:$IP
 wait_port "$IP" 10 || bail "tgtd did not start"
+tgtd_ready $CP 10 || bail "tgtd does not answer tgtadm -C $CP"
 # tgtd keeps running while it has targets: delete them, then SIGKILL by PID.
 at_exit "tgtadm -C $CP --lld iscsi --op delete --mode target --tid 1 --force; tgtadm -C $CP --lld iscsi --op delete --mode target --tid 2 --force; kill -KILL $tgtd_pid"
 

@@ -65,3 +65,14 @@ need_cmd() {
 	done
 	PATH=$PATH:/usr/sbin:/sbin; export PATH
 }
+
+# tgtd_ready CTL [SECONDS]: wait until the tgtd started with -C CTL answers
+# tgtadm; its iSCSI portal may listen before its management socket does.
+tgtd_ready() {
+	_i=0; _max=$(( ${2:-10} * 10 ))
+	while [ $_i -lt $_max ]; do
+		tgtadm -C "$1" --op show --mode sys > /dev/null 2>&1 && return 0
+		sleep 0.1; _i=$((_i + 1))
+	done
+	return 1
+}
