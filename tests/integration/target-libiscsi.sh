@@ -10,7 +10,7 @@ need_cmd iscsi-ls iscsi-inq iscsi-readcapacity16 qemu-img
 qemu-img --help 2> /dev/null | grep -q 'Supported formats:.* iscsi' ||
 	bail "qemu-img has no iscsi:// driver (Debian package qemu-block-extra)"
 
-plan 15
+plan 22
 
 targetd_start tgt --target "$TGT_IQN" --lun mem:64M --lun mem:8M
 P=$tgt_port
@@ -23,6 +23,17 @@ case $out in *"Lun:0 "*"Lun:1 "*) ok "iscsi-ls lists both LUNs" ;;
 out=$(timeout 20 iscsi-inq "iscsi://127.0.0.1:$P/$TGT_IQN/0" 2>&1)
 case $out in *"Vendor:ITNEXUS"*) ok "iscsi-inq reads the standard INQUIRY data" ;;
 	*) diag "$out"; not_ok "iscsi-inq reads the standard INQUIRY data" ;; esac
+# Every VPD page the target supports, as iscsi-inq decodes them (SPC-4 7.8).
+for vpd in "0:SUPPORTED_VPD_PAGES" "128:Unit Serial Number" "131:DEVICE_IDENTIFICATION" \
+	"176:maximum compare and write length" "177:Medium Rotation Rate" "178:lbpws"; do
+	page=${vpd%%:*}; want=${vpd#*:}
+	out=$(timeout 20 iscsi-inq --evpd=1 --pagecode="$page" "iscsi://127.0.0.1:$P/$TGT_IQN/0" 2>&1)
+	case $out in *"$want"*) ok "iscsi-inq decodes VPD page $page" ;;
+		*) diag "$out"; not_ok "iscsi-inq decodes VPD page $page" ;; esac
+done
+out=$(timeout 20 iscsi-inq "iscsi://127.0.0.1:$P/$TGT_IQN/0?header_digest=crc32c" 2>&1)
+case $out in *"Vendor:ITNEXUS"*) ok "iscsi-inq with ?header_digest=crc32c" ;;
+	*) diag "$out"; not_ok "iscsi-inq with ?header_digest=crc32c" ;; esac
 out=$(timeout 20 iscsi-readcapacity16 "iscsi://127.0.0.1:$P/$TGT_IQN/1" 2>&1)
 case $out in *"Total size:8388608"*) ok "iscsi-readcapacity16 reports 8 MiB for LUN 1" ;;
 	*) diag "$out"; not_ok "iscsi-readcapacity16 reports 8 MiB for LUN 1" ;; esac
