@@ -22,8 +22,7 @@ at_exit "umount -l '$MNT'"
 spawn initiatord "$DAEMON" -f --control "$ITN_TMP/ctl.sock" --mount "$MNT" \
 	--connect "iscsi://alice%secretsecret12@127.0.0.1:$TGT_PORT/$TGT_IQN/1"
 F=$MNT/$TGT_IQN/lun1
-i=0
-while [ ! -e "$F" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+wait_file "$F" 10 || :
 check "the LUN appears as $TGT_IQN/lun1" [ -f "$F" ]
 size=$(stat -c %s "$F" 2> /dev/null)
 check "the file has the LUN's size (128 MiB)" [ "$size" = 134217728 ]

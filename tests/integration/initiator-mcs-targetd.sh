@@ -56,8 +56,7 @@ mkdir -p "$MNT"
 at_exit "umount -l '$MNT'"
 spawn initiatord "$DAEMON" -f --control "$ITN_TMP/ctl.sock" --mount "$MNT" --connections 4 --connect "$URL"
 F=$MNT/$IQN/lun0
-i=0
-while [ ! -e "$F" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+wait_file "$F" 10 || :
 check "the LUN file appears" [ -f "$F" ]
 grep -q "4 connection(s)" "$ITN_TMP/initiatord.log"
 check "the daemon's session has 4 connections" [ $? -eq 0 ]

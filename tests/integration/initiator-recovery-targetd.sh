@@ -25,8 +25,7 @@ at_exit "umount -l '$MNT'"
 spawn initiatord "$DAEMON" -f --control "$ITN_TMP/ctl.sock" --mount "$MNT" --connections 2 \
 	--connect "iscsi://alice%secretsecret12@127.0.0.1:$PORT/$IQN/0"
 F=$MNT/$IQN/lun0
-i=0
-while [ ! -e "$F" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+wait_file "$F" 10 || :
 [ -e "$F" ] || bail "the LUN file did not appear"
 
 head -c 96M /dev/urandom > "$ITN_TMP/data"

@@ -19,8 +19,7 @@ mkdir -p "$MNT"
 at_exit "umount -l '$MNT'"
 spawn initiatord "$DAEMON" -f --control "$ITN_TMP/ctl.sock" --mount "$MNT" --connect "iscsi://127.0.0.1:$TGT_PORT/$TGT_IQN/1"
 F=$MNT/$TGT_IQN/lun1
-i=0
-while [ ! -e "$F" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+wait_file "$F" 10 || :
 [ -e "$F" ] || bail "the LUN file did not appear"
 
 head -c 96M /dev/urandom > "$ITN_TMP/data"

@@ -76,3 +76,11 @@ tgtd_ready() {
 	done
 	return 1
 }
+
+# wait_file PATH [SECONDS]: wait until PATH exists (a FUSE-exported LUN, a
+# log); returns non-zero if it did not appear in time.
+wait_file() {
+	_i=0; _max=$(( ${2:-10} * 10 ))
+	while [ ! -e "$1" ] && [ $_i -lt $_max ]; do sleep 0.1; _i=$((_i + 1)); done
+	[ -e "$1" ]
+}
