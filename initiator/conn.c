@@ -23,6 +23,7 @@
 #define RECV_READAHEAD (16u * 1024u)
 
 static void conn_io(ItniWatch *w, uint32_t events);
+static void coalesce_tick(gpointer data);
 static void nop_tick(gpointer data);
 
 guint itni_iov_slice(const struct iovec *iov, guint iovcnt, gsize off, gsize len,
@@ -68,6 +69,8 @@ ItniConn *itni_conn_new(ItniSession *s, int fd, guint16 cid, const ItniParams *p
 	c->recv = iproto_recv_new(&rc);
 	c->nop_timer.cb = nop_tick;
 	c->nop_timer.data = c;
+	c->coalesce_tick.cb = coalesce_tick;
+	c->coalesce_tick.data = c;
 	/* Non-blocking from now on; the loop owns the socket. */
 	struct timeval tv = { 0 };
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
@@ -109,7 +112,7 @@ static void start_cb(gpointer data)
 {
 	ItniConn *c = data;
 	g_unix_set_fd_nonblocking(c->watch.fd, TRUE, NULL);
-	c->last_recv = g_get_monotonic_time();
+	c->last_recv = c->rate_start = g_get_monotonic_time();
 	itni_loop_add(c->loop, &c->watch, EPOLLIN);
 	if (c->s->cfg->nop_interval_ms)
 		itni_loop_timer_arm(c->loop, &c->nop_timer, c->s->cfg->nop_interval_ms);
@@ -128,6 +131,7 @@ static void stop_cb(gpointer data)
 		return;
 	c->stopped = TRUE;
 	itni_loop_timer_disarm(c->loop, &c->nop_timer);
+	itni_loop_timer_disarm(c->loop, &c->coalesce_tick);
 	itni_loop_remove(c->loop, &c->watch);
 }
 
@@ -465,6 +469,45 @@ static void handle_pdu(ItniConn *c, const IProtoPdu *pdu, const guint8 *data)
 #define LOWAT_MIN (32u * 1024u)
 #define LOWAT_MAX (256u * 1024u)
 
+/* Receive coalescing.  With a deep queue of small commands every answer
+ * would wake the loop on its own: one sleep and one wakeup per I/O, which
+ * costs more than the I/O itself, and on both ends, because the target's
+ * send pays for waking us (an inter-processor interrupt, a VM exit on a
+ * virtual machine).  So while COALESCE_MIN_TASKS or more commands are out,
+ * SO_RCVLOWAT asks the kernel to wake us only once about COALESCE_US worth
+ * of the recent receive rate is there, and never for more than half of
+ * what the outstanding commands are expected to bring back.  A command can
+ * bring back less than expected (sense data instead of its Data-In), so
+ * the wait is bounded by a tick every COALESCE_TICK_MS that reads whatever
+ * has arrived.  Latency grows by at most COALESCE_US while the queue is
+ * deep; a shallow queue is never delayed. */
+#define COALESCE_MIN_TASKS 4
+#define COALESCE_US 100u
+#define COALESCE_TICK_MS 2u
+#define COALESCE_MIN_BYTES 512u
+#define RATE_WINDOW_US 2000
+
+static void note_received(ItniConn *c, gsize got, gint64 now)
+{
+	c->rate_bytes += got;
+	gint64 span = now - c->rate_start;
+	if (span >= RATE_WINDOW_US) {
+		c->rate = (guint) MIN(c->rate_bytes * 1000 / (guint64) span, G_MAXUINT);
+		c->rate_bytes = 0;
+		c->rate_start = now;
+	}
+}
+
+static gsize coalesce_bytes(ItniConn *c)
+{
+	if (g_atomic_int_get(&c->outstanding) < COALESCE_MIN_TASKS)
+		return 0;
+	gsize by_rate = (gsize) c->rate * COALESCE_US / 1000;
+	gsize by_expect = (gsize) MAX(g_atomic_int_get(&c->expect_in), 0) / 2;
+	gsize n = MIN(MIN(by_rate, by_expect), LOWAT_MAX);
+	return n >= COALESCE_MIN_BYTES ? n : 0;
+}
+
 static void set_lowat(ItniConn *c, const struct iovec *iov, unsigned n)
 {
 	gsize left = 0;
@@ -475,6 +518,17 @@ static void set_lowat(ItniConn *c, const struct iovec *iov, unsigned n)
 		left += iov[i].iov_len;
 	}
 	int want = left >= LOWAT_MIN ? (int) MIN(left, LOWAT_MAX) : 1;
+	gsize co = coalesce_bytes(c);
+	gboolean coalescing = co > left && co > (gsize) want;
+	if (coalescing)
+		want = (int) co;
+	if (coalescing != c->coalescing) {
+		c->coalescing = coalescing;
+		if (coalescing)
+			itni_loop_timer_arm(c->loop, &c->coalesce_tick, COALESCE_TICK_MS);
+		else
+			itni_loop_timer_disarm(c->loop, &c->coalesce_tick);
+	}
 	if (want != c->lowat) {
 		c->lowat = want;
 		setsockopt(c->watch.fd, SOL_SOCKET, SO_RCVLOWAT, &want, sizeof want);
@@ -509,6 +563,7 @@ static void do_read(ItniConn *c)
 		}
 		c->bytes_in += (guint64) got;
 		c->last_recv = g_get_monotonic_time();
+		note_received(c, (gsize) got, c->last_recv);
 		iproto_recv_commit(c->recv, (size_t) got);
 		for (gboolean more = TRUE; more && !c->stopped;) {
 			GError *e = NULL;
@@ -559,6 +614,14 @@ static void conn_io(ItniWatch *w, uint32_t events)
 		if (rc < 0)
 			fail(c, "send failed: %s", g_strerror(-rc));
 	}
+}
+
+static void coalesce_tick(gpointer data)
+{
+	ItniConn *c = data;
+	c->coalescing = FALSE;
+	if (!c->stopped)
+		conn_io(&c->watch, EPOLLIN);
 }
 
 /* NOP keepalive: after an idle interval ping the target; after three

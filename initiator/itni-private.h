@@ -13,6 +13,9 @@
 /* Outstanding tasks per session (slots of the ITT table); more wait in the
  * pending queue. */
 #define ITNI_MAX_TASKS 1024
+/* Per task cap on the bytes counted for receive coalescing: 1024 tasks
+ * times this stays below G_MAXINT. */
+#define ITNI_EXPECT_CAP (1024 * 1024)
 /* Scatter-gather entries per command. */
 #define ITNI_MAX_IOV 64
 /* Our MaxRecvDataSegmentLength (declared in login, sec. 13.12). */
@@ -86,6 +89,7 @@ struct ItniTask {
 	ItniConn *conn;          /* connection allegiance (sec. 4.2.1) */
 	guint32 cmdsn;
 	gsize data_in;           /* Data-In bytes received */
+	gint expect_in;          /* bytes it likely brings back (coalescing) */
 	guint retries;           /* UNIT ATTENTION retries */
 	guint8 status, response;
 	gint64 residual;
@@ -131,11 +135,19 @@ struct ItniConn {
 	const guint8 *stage_lo, *stage_hi; /* the parser's staging buffer */
 	gboolean stage_probed;
 	int lowat;               /* SO_RCVLOWAT now set (0 = default 1) */
+	/* receive coalescing (conn.c): recent receive rate and a tick that
+	 * bounds the wait when less arrives than expected */
+	guint64 rate_bytes;      /* received since rate_start */
+	gint64 rate_start;
+	guint rate;              /* bytes per millisecond, last window */
+	gboolean coalescing;     /* lowat raised beyond the current PDU */
+	ItniTimer coalesce_tick;
 	ItniTimer nop_timer;
 	gint64 last_recv;
 	guint nop_outstanding;
 	/* stats (atomics) */
 	gint outstanding;
+	gint expect_in;          /* sum of expect_in of its tasks (atomic) */
 	guint64 commands, bytes_out, bytes_in;
 	char local[64], remote[64];
 };

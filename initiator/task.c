@@ -194,6 +194,11 @@ static void issue_locked(ItniSession *s)
 		g_atomic_pointer_set(&s->slots[slot], t);
 		s->n_active++;
 		g_atomic_int_inc(&c->outstanding);
+		/* What the answer likely weighs: a header, plus the data of a
+		 * read (capped so the sum stays far from overflow). */
+		t->expect_in = (gint) IPROTO_BHS_LEN +
+			       (t->dir == ITNI_DIR_READ ? (gint) MIN(t->xfer_len, ITNI_EXPECT_CAP) : 0);
+		g_atomic_int_add(&c->expect_in, t->expect_in);
 		if (t->kind == ITNI_TASK_TMF)
 			send_tmf(t, c);
 		else
@@ -312,8 +317,11 @@ static gboolean deactivate_locked(ItniSession *s, ItniTask *t)
 	g_atomic_pointer_set(&s->slots[t->slot], NULL);
 	t->slot = G_MAXUINT;
 	s->n_active--;
-	if (t->conn)
+	if (t->conn) {
 		g_atomic_int_add(&t->conn->outstanding, -1);
+		g_atomic_int_add(&t->conn->expect_in, -t->expect_in);
+	}
+	t->expect_in = 0;
 	return TRUE;
 }
 
