@@ -21,6 +21,14 @@ for c in tgtd tgtadm iscsi-perf python3; do
 	command -v $c > /dev/null || { echo "bench: $c is missing (scripts/install-deps.sh)" >&2; exit 1; }
 done
 [ -x "$ITNCTL" ] || { echo "bench: $ITNCTL not built" >&2; exit 1; }
+# In a build tree cli/itnctl is libtool's shell wrapper, and starting it
+# (a shell, sed, ...) costs about 0.1 s of CPU that iscsi-perf does not pay:
+# run the real binary with the uninstalled library instead.
+if [ -x "$B/cli/.libs/itnctl" ]; then
+	ITNCTL=$B/cli/.libs/itnctl
+	LD_LIBRARY_PATH=$B/initiator/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+	export LD_LIBRARY_PATH
+fi
 
 TMP=$(mktemp -d /tmp/itn-bench.XXXXXX)
 PORT=$(( 30000 + $$ % 5000 ))
@@ -49,11 +57,17 @@ tgtadm -C $CTL --lld iscsi --op new --mode logicalunit --tid 1 --lun 1 -E null -
 tgtadm -C $CTL --lld iscsi --op bind --mode target --tid 1 -I ALL
 URL=iscsi://127.0.0.1:$PORT/$IQN/1
 
-# run KIND SECONDS ARGS...: run one client, print "iops cpu_seconds ios".
+# run KIND SECONDS ARGS...: run one client, print "iops cpu_seconds ios
+# target_cpu_seconds" (the last read from tgtd's /proc/PID/stat).
 run() {
-	python3 - "$@" <<'PY'
+	python3 - "$TGTD_PID" "$@" <<'PY'
 import json, os, re, resource, signal, subprocess, sys, time
-kind, secs, args = sys.argv[1], float(sys.argv[2]), sys.argv[3:]
+tgtd, kind, secs, args = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4:]
+def target_cpu():
+    with open(f"/proc/{tgtd}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+t0 = target_cpu()
 before = resource.getrusage(resource.RUSAGE_CHILDREN)
 if kind == "ours":
     out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
@@ -69,7 +83,7 @@ else:
     iops = float(m[-1])
 after = resource.getrusage(resource.RUSAGE_CHILDREN)
 cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-print(f"{iops:.1f} {cpu:.3f} {iops * secs:.0f}")
+print(f"{iops:.1f} {cpu:.3f} {iops * secs:.0f} {target_cpu() - t0:.2f}")
 PY
 }
 
@@ -79,7 +93,7 @@ ratio() { python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]);
 workload() {
 	name=$1 qd=$2 bs=$3 rnd=$4
 	blocks=$((bs / 512))
-	ours_iops=0 ours_cpu=0 ours_ios=0 their_iops=0 their_cpu=0 their_ios=0
+	ours_iops=0 ours_cpu=0 ours_ios=0 ours_tcpu=0 their_iops=0 their_cpu=0 their_ios=0 their_tcpu=0
 	r=1
 	while [ $r -le $ROUNDS ]; do
 		if [ "$rnd" = 1 ]; then
@@ -89,16 +103,19 @@ workload() {
 			o=$(run ours $S "$ITNCTL" --json perf "$URL" --qd $qd --bs $bs --seconds $S)
 			t=$(run theirs $S iscsi-perf -m $qd -b $blocks "$URL")
 		fi
-		set -- $o; ours_iops=$(python3 -c "print($ours_iops + $1)"); ours_cpu=$(python3 -c "print($ours_cpu + $2)"); ours_ios=$(python3 -c "print($ours_ios + $3)")
-		set -- $t; their_iops=$(python3 -c "print($their_iops + $1)"); their_cpu=$(python3 -c "print($their_cpu + $2)"); their_ios=$(python3 -c "print($their_ios + $3)")
-		echo "  round $r: itnexus $o | libiscsi $t  (iops cpu_s ios)"
+		set -- $o; ours_iops=$(python3 -c "print($ours_iops + $1)"); ours_cpu=$(python3 -c "print($ours_cpu + $2)"); ours_ios=$(python3 -c "print($ours_ios + $3)"); ours_tcpu=$(python3 -c "print($ours_tcpu + $4)")
+		set -- $t; their_iops=$(python3 -c "print($their_iops + $1)"); their_cpu=$(python3 -c "print($their_cpu + $2)"); their_ios=$(python3 -c "print($their_ios + $3)"); their_tcpu=$(python3 -c "print($their_tcpu + $4)")
+		echo "  round $r: itnexus $o | libiscsi $t  (iops cpu_s ios tgtd_cpu_s)"
 		r=$((r + 1))
 	done
 	oi=$(python3 -c "print(f'{$ours_iops / $ROUNDS:.0f}')")
 	ti=$(python3 -c "print(f'{$their_iops / $ROUNDS:.0f}')")
 	ocpu=$(python3 -c "print(f'{1e6 * $ours_cpu / $ours_ios:.1f}')")
 	tcpu=$(python3 -c "print(f'{1e6 * $their_cpu / $their_ios:.1f}')")
+	otg=$(python3 -c "print(f'{1e6 * $ours_tcpu / $ours_ios:.1f}')")
+	ttg=$(python3 -c "print(f'{1e6 * $their_tcpu / $their_ios:.1f}')")
 	echo "$name: itnexus $oi IOPS, $ocpu us CPU/IO; libiscsi $ti IOPS, $tcpu us CPU/IO"
+	echo "$name: tgtd's CPU per I/O: $otg us serving itnexus, $ttg us serving libiscsi"
 	echo "$name: IOPS ratio (ours/theirs) $(ratio $oi $ti); CPU per I/O ratio (theirs/ours) $(ratio $tcpu $ocpu)"
 }
 
