@@ -586,6 +586,12 @@ static void do_read(ItniConn *c)
 				return;
 			}
 		}
+		/* Send what the completions just queued before reading on.  A
+		 * target that answers a whole batch at once would otherwise
+		 * see its next commands only after we drained all of it, and
+		 * both ends fall into lockstep: one side idles while the other
+		 * works (4 readv of answers per sendmsg is still a batch). */
+		itni_loop_run_deferred(c->loop);
 		/* A short read drained the socket: back to epoll. */
 		if ((gsize) got < want)
 			return;

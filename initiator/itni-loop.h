@@ -50,5 +50,10 @@ gboolean itni_loop_is_current(ItniLoop *l);
  * data is pending.  Only from the loop's thread. */
 void itni_loop_defer(ItniLoop *l, void (*func)(gpointer), gpointer data);
 
+/* Run the deferred work now instead of at the end of the round (a
+ * connection that has read a chunk of answers sends what they queued
+ * before it reads on).  Only from the loop's thread. */
+void itni_loop_run_deferred(ItniLoop *l);
+
 /* One round: wait up to timeout_ms (0 = poll, -1 = forever) and dispatch. */
 void itni_loop_iterate(ItniLoop *l, int timeout_ms);

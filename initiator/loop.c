@@ -262,7 +262,7 @@ void itni_loop_defer(ItniLoop *l, void (*func)(gpointer), gpointer data)
 	g_array_append_val(l->deferred, p);
 }
 
-static void run_deferred(ItniLoop *l)
+void itni_loop_run_deferred(ItniLoop *l)
 {
 	/* Deferred work may defer more (a flush completing a task whose
 	 * callback submits again): loop until quiet. */
@@ -278,12 +278,12 @@ void itni_loop_iterate(ItniLoop *l, int timeout_ms)
 	struct epoll_event evs[64];
 	gpointer prev = g_atomic_pointer_get(&l->running);
 	g_atomic_pointer_set(&l->running, g_thread_self());
-	run_deferred(l);
+	itni_loop_run_deferred(l);
 	int n = epoll_wait(l->epfd, evs, G_N_ELEMENTS(evs), timeout_ms);
 	for (int i = 0; i < n; i++) {
 		ItniWatch *w = evs[i].data.ptr;
 		w->cb(w, evs[i].events);
 	}
-	run_deferred(l);
+	itni_loop_run_deferred(l);
 	g_atomic_pointer_set(&l->running, prev);
 }
