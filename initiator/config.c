@@ -155,13 +155,11 @@ gboolean itni_config_load_secrets(ItniConfig *c, const char *path, GError **erro
 			close(fd);
 		return FALSE;
 	}
-	/* design brief: files holding secrets are refused if others can
-	 * read them. */
-	if (st.st_mode & 077) {
+	GError *e = NULL;
+	if (!iname_secrets_file_check(path, &st, &e)) {
 		close(fd);
-		g_set_error(error, ITNI_ERROR, ITNI_ERROR_INVALID_ARGUMENT,
-			    "%s: secrets file is accessible by group or others (mode %04o): chmod 600 it",
-			    path, (unsigned) (st.st_mode & 07777));
+		g_set_error_literal(error, ITNI_ERROR, ITNI_ERROR_INVALID_ARGUMENT, e->message);
+		g_error_free(e);
 		return FALSE;
 	}
 	if (st.st_size > 65536) {
