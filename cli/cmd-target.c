@@ -20,6 +20,7 @@
 
 #include "cli-commands.h"
 #include "cli-output.h"
+#include "libiscsi-name/iname-secrets-file.h"
 
 #define DEFAULT_SOCKET "/run/itnexus/targetd.sock"
 #define OBJECT_PATH "/org/itnexus/Target1"
@@ -107,10 +108,13 @@ static char *read_secret_file(const char *path, GError **error)
 			    g_strerror(errsv));
 		return NULL;
 	}
-	if (!S_ISREG(st.st_mode) || (st.st_mode & 077) != 0 || st.st_size > 4096) {
+	if (!iname_secrets_file_check(path, &st, error)) {
 		close(fd);
-		g_set_error(error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
-			    "%s: must be a small regular file not accessible by group or others (chmod 600)",
+		return NULL;
+	}
+	if (st.st_size > 4096) {
+		close(fd);
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: too large for a secret file (4096 bytes at most)",
 			    path);
 		return NULL;
 	}

@@ -62,6 +62,20 @@ void itni_config_free(ItniConfig *c)
 	g_free(c);
 }
 
+gboolean itni_config_equal(const ItniConfig *a, const ItniConfig *b)
+{
+	/* Field by field: the struct has padding and pointers. */
+	return g_strcmp0(a->host, b->host) == 0 && a->port == b->port && g_strcmp0(a->target, b->target) == 0 &&
+	       a->lun == b->lun && g_strcmp0(a->initiator_name, b->initiator_name) == 0 &&
+	       g_strcmp0(a->user, b->user) == 0 && g_strcmp0(a->secret, b->secret) == 0 &&
+	       g_strcmp0(a->target_user, b->target_user) == 0 && g_strcmp0(a->target_secret, b->target_secret) == 0 &&
+	       a->n_algs == b->n_algs && memcmp(a->algs, b->algs, a->n_algs * sizeof a->algs[0]) == 0 &&
+	       a->algs_explicit == b->algs_explicit && a->header_digest == b->header_digest &&
+	       a->data_digest == b->data_digest && a->connections == b->connections &&
+	       a->replacement_timeout_ms == b->replacement_timeout_ms && a->nop_interval_ms == b->nop_interval_ms &&
+	       a->session_index == b->session_index;
+}
+
 static void set_str(char **dst, const char *v)
 {
 	g_free(*dst);
@@ -155,13 +169,11 @@ gboolean itni_config_load_secrets(ItniConfig *c, const char *path, GError **erro
 			close(fd);
 		return FALSE;
 	}
-	/* design brief: files holding secrets are refused if others can
-	 * read them. */
-	if (st.st_mode & 077) {
+	GError *e = NULL;
+	if (!iname_secrets_file_check(path, &st, &e)) {
 		close(fd);
-		g_set_error(error, ITNI_ERROR, ITNI_ERROR_INVALID_ARGUMENT,
-			    "%s: secrets file is accessible by group or others (mode %04o): chmod 600 it",
-			    path, (unsigned) (st.st_mode & 07777));
+		g_set_error_literal(error, ITNI_ERROR, ITNI_ERROR_INVALID_ARGUMENT, e->message);
+		g_error_free(e);
 		return FALSE;
 	}
 	if (st.st_size > 65536) {

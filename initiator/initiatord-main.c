@@ -4,7 +4,7 @@
  *                  [--control PATH]
  *
  * -f stays in the foreground and logs to stderr; SIGTERM or SIGINT log out
- * every session and unmount cleanly. */
+ * every session and unmount cleanly; SIGHUP reloads -c FILE. */
 #include "config.h"
 
 #include <glib-unix.h>
@@ -14,6 +14,18 @@
 #include <stdlib.h>
 
 #include "initiatord.h"
+
+/* design brief: SIGHUP reloads the config file. */
+static gboolean on_hup(gpointer data)
+{
+	ItndDaemon *d = data;
+	GError *e = NULL;
+	if (!itnd_reload(d, &e)) {
+		g_warning("reload refused, the old configuration stays in force: %s", e->message);
+		g_error_free(e);
+	}
+	return G_SOURCE_CONTINUE;
+}
 
 static gboolean on_signal(gpointer data)
 {
@@ -31,7 +43,7 @@ int main(int argc, char **argv)
 	int connections = 1, sessions = 1, threads = 2;
 	GOptionEntry entries[] = {
 		{ "foreground", 'f', 0, G_OPTION_ARG_NONE, &foreground, "stay in the foreground, log to stderr", NULL },
-		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &config, "node records and auto-connect rules (initiator.xml)", "FILE" },
+		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &config, "node records and auto-connect rules (initiator.xml; SIGHUP reloads it)", "FILE" },
 		{ "mount", 'm', 0, G_OPTION_ARG_FILENAME, &mount, "expose LUNs under DIR/<target-iqn>/lun<N>", "DIR" },
 		{ "connect", 0, 0, G_OPTION_ARG_STRING_ARRAY, &connect, "log in to the target of URL (repeatable)", "URL" },
 		{ "connections", 'n', 0, G_OPTION_ARG_INT, &connections, "TCP connections per session (MC/S)", "N" },
@@ -68,6 +80,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "itn-initiatord: %s\n", error->message);
 		return 2;
 	}
+	d.initiator_flag = initiator;
 	if (!initiator && d.records->initiator_name)
 		initiator = g_strdup(d.records->initiator_name);
 	if (mount) {
@@ -98,19 +111,7 @@ int main(int argc, char **argv)
 	}
 
 	/* Auto-connect records of initiator.xml. */
-	for (guint i = 0; i < d.records->records->len; i++) {
-		ItndRecord *rec = d.records->records->pdata[i];
-		if (!rec->auto_connect)
-			continue;
-		ItndNode *n = itnd_node_from_record(&d, rec, initiator, &error);
-		if (!n) {
-			g_warning("%s: %s", rec->target, error->message);
-			g_clear_error(&error);
-			continue;
-		}
-		g_ptr_array_add(d.nodes, n);
-		itnd_node_start(n);
-	}
+	itnd_nodes_start_records(&d);
 	/* Sessions are also logged in and out through the control API
 	 * (itnctl login / logout / session list). */
 	ItndControl *ctl = itnd_control_new(&d, control ? control : ITND_DEFAULT_CONTROL, &error);
@@ -121,6 +122,7 @@ int main(int argc, char **argv)
 	GMainLoop *loop = g_main_loop_new(NULL, FALSE);
 	g_unix_signal_add(SIGTERM, on_signal, loop);
 	g_unix_signal_add(SIGINT, on_signal, loop);
+	g_unix_signal_add(SIGHUP, on_hup, &d);
 	g_main_loop_run(loop);
 	g_main_loop_unref(loop);
 

@@ -49,12 +49,18 @@ static void publish(ItndNode *n, ItniSession *s)
 	}
 }
 
+/* The daemon is shutting down, or this node is being removed. */
+static gboolean node_stopping(ItndNode *n)
+{
+	return g_atomic_int_get(&n->d->stopping) || g_atomic_int_get(&n->stop);
+}
+
 static gpointer node_thread(gpointer data)
 {
 	ItndNode *n = data;
 	guint delay = RETRY_FIRST_MS;
 	const char *target = itni_config_get_target(n->cfg);
-	for (guint k = 0; k < n->sessions && !g_atomic_int_get(&n->d->stopping);) {
+	for (guint k = 0; k < n->sessions && !node_stopping(n);) {
 		g_autoptr(ItniConfig) cfg = itni_config_copy(n->cfg);
 		itni_config_set_session_index(cfg, (guint16) k);
 		ItniSession *s = itni_session_new(n->d->ctx, cfg);
@@ -63,7 +69,7 @@ static gpointer node_thread(gpointer data)
 			g_warning("%s: login failed: %s (retrying in %u ms)", target, e->message, delay);
 			g_error_free(e);
 			itni_session_free(s);
-			for (guint w = 0; w < delay && !g_atomic_int_get(&n->d->stopping); w += 50)
+			for (guint w = 0; w < delay && !node_stopping(n); w += 50)
 				g_usleep(50000);
 			delay = MIN(delay * 2, RETRY_MAX_MS);
 			continue;
@@ -97,8 +103,10 @@ ItniSession *itnd_node_login_once(ItndNode *n, GError **error)
 	return s;
 }
 
-ItndNode *itnd_node_from_record(ItndDaemon *d, const ItndRecord *rec, const char *initiator, GError **error)
+ItndNode *itnd_node_from_record(ItndDaemon *d, const ItndRecords *records, const ItndRecord *rec,
+				GError **error)
 {
+	const char *initiator = d->initiator_flag ? d->initiator_flag : records->initiator_name;
 	g_autofree char *url = itnd_record_url(rec);
 	g_autoptr(ItniConfig) cfg = itni_config_new();
 	if (!itni_config_set_url(cfg, url, error) ||
@@ -108,7 +116,29 @@ ItndNode *itnd_node_from_record(ItndDaemon *d, const ItndRecord *rec, const char
 	itni_config_set_connections(cfg, rec->connections);
 	if (initiator)
 		itni_config_set_initiator_name(cfg, initiator);
-	return itnd_node_new(d, g_steal_pointer(&cfg), rec->sessions, rec->auto_connect);
+	ItndNode *n = itnd_node_new(d, g_steal_pointer(&cfg), rec->sessions, rec->auto_connect);
+	n->record = g_strdup(rec->target);
+	return n;
+}
+
+void itnd_nodes_start_records(ItndDaemon *d)
+{
+	for (guint i = 0; i < d->records->records->len; i++) {
+		ItndRecord *rec = d->records->records->pdata[i];
+		if (!rec->auto_connect)
+			continue;
+		GError *e = NULL;
+		ItndNode *n = itnd_node_from_record(d, d->records, rec, &e);
+		if (!n) {
+			g_warning("%s: %s", rec->target, e->message);
+			g_error_free(e);
+			continue;
+		}
+		g_mutex_lock(&d->lock);
+		g_ptr_array_add(d->nodes, n);
+		g_mutex_unlock(&d->lock);
+		itnd_node_start(n);
+	}
 }
 
 void itnd_node_start(ItndNode *n)
@@ -118,6 +148,7 @@ void itnd_node_start(ItndNode *n)
 
 void itnd_node_free(ItndNode *n)
 {
+	g_atomic_int_set(&n->stop, TRUE);
 	if (n->thread)
 		g_thread_join(n->thread);
 	for (guint i = 0; i < n->live->len; i++) {
@@ -128,5 +159,6 @@ void itnd_node_free(ItndNode *n)
 	}
 	g_ptr_array_free(n->live, TRUE);
 	itni_config_free(n->cfg);
+	g_free(n->record);
 	g_free(n);
 }

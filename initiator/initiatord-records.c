@@ -8,8 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "initiatord-records.h"
+#include "initiatord-schema.h"
 #include "itni-error.h"
+#include "libiscsi-name/iname.h"
 
 static void record_free(ItndRecord *r)
 {
@@ -45,15 +49,24 @@ static gboolean parse_bool(const char *s, gboolean *out)
 gboolean itnd_record_set(ItndRecord *rec, const char *key, const char *value, GError **error)
 {
 	gboolean ok = TRUE;
-	if (!strcmp(key, "auto-connect"))
+	const char *expected = NULL;
+	if (!strcmp(key, "auto-connect")) {
 		ok = parse_bool(value, &rec->auto_connect);
-	else if (!strcmp(key, "connections"))
-		ok = parse_uint(value, 1, 16, &rec->connections);
-	else if (!strcmp(key, "sessions"))
-		ok = parse_uint(value, 1, 16, &rec->sessions);
-	else if (!strcmp(key, "portal")) {
-		g_free(rec->portal);
-		rec->portal = g_strdup(value);
+		expected = "yes or no";
+	} else if (!strcmp(key, "connections") || !strcmp(key, "sessions")) {
+		ok = parse_uint(value, 1, 16, !strcmp(key, "connections") ? &rec->connections : &rec->sessions);
+		expected = "a number from 1 to 16";
+	} else if (!strcmp(key, "portal")) {
+		INameTargetAddress a;
+		/* host[:port] as in a TargetAddress (RFC 7143 sec. 13.8),
+		 * without the portal group tag. */
+		ok = !strchr(value, ',') && iname_target_address_parse(value, 3260, &a, NULL);
+		if (ok) {
+			iname_target_address_clear(&a);
+			g_free(rec->portal);
+			rec->portal = g_strdup(value);
+		}
+		expected = "host[:port], an IPv6 address in brackets";
 	} else if (!strcmp(key, "secrets")) {
 		g_free(rec->secrets);
 		rec->secrets = *value ? g_strdup(value) : NULL;
@@ -63,7 +76,8 @@ gboolean itnd_record_set(ItndRecord *rec, const char *key, const char *value, GE
 		return FALSE;
 	}
 	if (!ok)
-		g_set_error(error, ITNI_ERROR, ITNI_ERROR_INVALID_ARGUMENT, "bad value '%s' for %s", value, key);
+		g_set_error(error, ITNI_ERROR, ITNI_ERROR_INVALID_ARGUMENT, "%s: expected %s, not '%s'", key, expected,
+			    value);
 	return ok;
 }
 
@@ -76,77 +90,189 @@ static ItndRecord *record_new(const char *target)
 	return r;
 }
 
-ItndRecords *itnd_records_load(const char *path, GError **error)
+/* The first error libxml2 reports is the cause; later ones are
+ * consequences of it. */
+typedef struct {
+	char *message;
+	int line;
+} ParseError;
+
+static void on_parse_error(void *data, xmlErrorPtr e)
 {
-	ItndRecords *r = g_new0(ItndRecords, 1);
-	r->path = g_strdup(path);
-	r->records = g_ptr_array_new_with_free_func((GDestroyNotify) record_free);
-	if (!path || !g_file_test(path, G_FILE_TEST_EXISTS))
-		return r;
-	xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	if (!doc) {
-		const xmlError *xe = xmlGetLastError();
-		g_set_error(error, ITNI_ERROR, ITNI_ERROR_INVALID_ARGUMENT, "%s:%d: %s", path, xe ? xe->line : 0,
-			    xe && xe->message ? g_strchomp(g_strdup(xe->message)) : "not XML");
-		itnd_records_free(r);
+	ParseError *pe = data;
+	if (pe->message || !e || e->level == XML_ERR_WARNING)
+		return;
+	pe->message = g_strchomp(g_strdup(e->message ? e->message : "not well-formed XML"));
+	pe->line = e->line;
+}
+
+/* A well-formed document without DOCTYPE (no entities to expand, nothing
+ * fetched from the network), or NULL with "NAME:LINE: ...". */
+static xmlDoc *parse_xml(const char *data, gsize len, const char *name, GError **error)
+{
+	if (len > ITND_RECORDS_FILE_MAX) {
+		g_set_error(error, ITNI_ERROR, ITNI_ERROR_INVALID_ARGUMENT, "%s: larger than %d bytes", name,
+			    ITND_RECORDS_FILE_MAX);
 		return NULL;
 	}
-	xmlNodePtr root = xmlDocGetRootElement(doc);
-	gboolean ok = root && !xmlStrcmp(root->name, (const xmlChar *) "initiator");
-	if (!ok)
-		g_set_error(error, ITNI_ERROR, ITNI_ERROR_INVALID_ARGUMENT, "%s:%d: expected <initiator>", path,
-			    root ? root->line : 1);
-	if (ok) {
-		xmlChar *name = xmlGetProp(root, (const xmlChar *) "name");
-		r->initiator_name = name ? g_strdup((char *) name) : NULL;
-		xmlFree(name);
+	xmlParserCtxt *ctxt = xmlNewParserCtxt();
+	if (!ctxt) {
+		g_set_error(error, ITNI_ERROR, ITNI_ERROR_FAILED, "%s: out of memory", name);
+		return NULL;
 	}
-	for (xmlNodePtr n = ok ? root->children : NULL; n && ok; n = n->next) {
+	ParseError pe = { NULL, 0 };
+	xmlSetStructuredErrorFunc(&pe, on_parse_error);
+	xmlDoc *doc = xmlCtxtReadMemory(ctxt, data, (int) len, name, NULL,
+					XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	gboolean well_formed = ctxt->wellFormed;
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	xmlFreeParserCtxt(ctxt);
+	if (!doc || !well_formed) {
+		g_set_error(error, ITNI_ERROR, ITNI_ERROR_INVALID_ARGUMENT, "%s:%d: %s", name, pe.line,
+			    pe.message ? pe.message : "not well-formed XML");
+		g_free(pe.message);
+		xmlFreeDoc(doc);
+		return NULL;
+	}
+	g_free(pe.message);
+	if (doc->intSubset || doc->extSubset) {
+		g_set_error(error, ITNI_ERROR, ITNI_ERROR_INVALID_ARGUMENT, "%s: a DOCTYPE is not allowed", name);
+		xmlFreeDoc(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+/* One <node>: its attributes through the same table as the control API,
+ * then what a record needs. */
+static gboolean walk_node(ItndRecords *r, xmlNodePtr n, const char *name, GError **error)
+{
+	xmlChar *target = xmlGetProp(n, (const xmlChar *) "target");
+	if (!target) {
+		g_set_error(error, ITNI_ERROR, ITNI_ERROR_INVALID_ARGUMENT,
+			    "%s:%d: <node> needs a target attribute (the target's iSCSI name)", name, n->line);
+		return FALSE;
+	}
+	GError *e = NULL;
+	gboolean ok = iname_validate((const char *) target, INAME_LENIENT, &e);
+	if (!ok) {
+		g_set_error(error, ITNI_ERROR, ITNI_ERROR_INVALID_ARGUMENT, "%s:%d: <node target>: %s", name, n->line,
+			    e->message);
+		g_clear_error(&e);
+	} else if (itnd_records_find(r, (const char *) target)) {
+		g_set_error(error, ITNI_ERROR, ITNI_ERROR_INVALID_ARGUMENT,
+			    "%s:%d: a second <node> for %s (one record per target)", name, n->line, target);
+		ok = FALSE;
+	}
+	ItndRecord *rec = ok ? record_new((char *) target) : NULL;
+	xmlFree(target);
+	if (!ok)
+		return FALSE;
+	g_ptr_array_add(r->records, rec);
+	for (xmlAttrPtr a = n->properties; a && ok; a = a->next) {
+		const char *key = (const char *) a->name;
+		if (!strcmp(key, "target"))
+			continue;
+		xmlChar *v = xmlGetProp(n, a->name);
+		if (!strcmp(key, "origin")) {
+			rec->discovered = v && !xmlStrcmp(v, (const xmlChar *) "discovery");
+			if (!rec->discovered && xmlStrcmp(v, (const xmlChar *) "user")) {
+				g_set_error(error, ITNI_ERROR, ITNI_ERROR_INVALID_ARGUMENT,
+					    "%s:%d: <node>: origin: expected user or discovery, not '%s'", name, n->line,
+					    (const char *) v);
+				ok = FALSE;
+			}
+		} else if (!itnd_record_set(rec, key, (const char *) v, &e)) {
+			g_set_error(error, ITNI_ERROR, ITNI_ERROR_INVALID_ARGUMENT, "%s:%d: <node>: %s", name, n->line,
+				    e->message);
+			g_clear_error(&e);
+			ok = FALSE;
+		}
+		xmlFree(v);
+	}
+	if (ok && !rec->portal) {
+		g_set_error(error, ITNI_ERROR, ITNI_ERROR_INVALID_ARGUMENT,
+			    "%s:%d: <node> needs a portal attribute (host[:port])", name, n->line);
+		ok = FALSE;
+	}
+	return ok;
+}
+
+/* The walk gives precise messages for what it knows; the schema then
+ * catches anything else (it is the contract, data/initiator.rng). */
+static gboolean walk(ItndRecords *r, xmlDoc *doc, const char *name, GError **error)
+{
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+	if (!root || xmlStrcmp(root->name, (const xmlChar *) "initiator")) {
+		g_set_error(error, ITNI_ERROR, ITNI_ERROR_INVALID_ARGUMENT, "%s:%d: expected <initiator>, not <%s>",
+			    name, root ? root->line : 1, root ? (const char *) root->name : "");
+		return FALSE;
+	}
+	xmlChar *iname = xmlGetProp(root, (const xmlChar *) "name");
+	GError *e = NULL;
+	if (iname && !iname_validate((const char *) iname, INAME_LENIENT, &e)) {
+		g_set_error(error, ITNI_ERROR, ITNI_ERROR_INVALID_ARGUMENT, "%s:%d: <initiator name>: %s", name,
+			    root->line, e->message);
+		g_error_free(e);
+		xmlFree(iname);
+		return FALSE;
+	}
+	r->initiator_name = iname ? g_strdup((char *) iname) : NULL;
+	xmlFree(iname);
+	for (xmlNodePtr n = root->children; n; n = n->next) {
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
 		if (xmlStrcmp(n->name, (const xmlChar *) "node")) {
 			g_set_error(error, ITNI_ERROR, ITNI_ERROR_INVALID_ARGUMENT, "%s:%d: expected <node>, not <%s>",
-				    path, n->line, n->name);
-			ok = FALSE;
-			break;
+				    name, n->line, n->name);
+			return FALSE;
 		}
-		xmlChar *target = xmlGetProp(n, (const xmlChar *) "target");
-		if (!target) {
-			g_set_error(error, ITNI_ERROR, ITNI_ERROR_INVALID_ARGUMENT,
-				    "%s:%d: <node> needs a target attribute", path, n->line);
-			ok = FALSE;
-			break;
-		}
-		ItndRecord *rec = record_new((char *) target);
-		xmlFree(target);
-		g_ptr_array_add(r->records, rec);
-		for (xmlAttrPtr a = n->properties; a && ok; a = a->next) {
-			const char *key = (const char *) a->name;
-			if (!strcmp(key, "target"))
-				continue;
-			xmlChar *v = xmlGetProp(n, a->name);
-			GError *e = NULL;
-			if (!strcmp(key, "origin"))
-				rec->discovered = v && !xmlStrcmp(v, (const xmlChar *) "discovery");
-			else if (!itnd_record_set(rec, key, (const char *) v, &e)) {
-				g_set_error(error, ITNI_ERROR, ITNI_ERROR_INVALID_ARGUMENT, "%s:%d: %s", path, n->line,
-					    e->message);
-				g_error_free(e);
-				ok = FALSE;
-			}
-			xmlFree(v);
-		}
-		if (ok && !rec->portal) {
-			g_set_error(error, ITNI_ERROR, ITNI_ERROR_INVALID_ARGUMENT,
-				    "%s:%d: <node> needs a portal attribute", path, n->line);
-			ok = FALSE;
-		}
+		if (!walk_node(r, n, name, error))
+			return FALSE;
 	}
+	return itnd_schema_validate(doc, name, error);
+}
+
+static ItndRecords *records_new(const char *path)
+{
+	ItndRecords *r = g_new0(ItndRecords, 1);
+	r->path = g_strdup(path);
+	r->records = g_ptr_array_new_with_free_func((GDestroyNotify) record_free);
+	return r;
+}
+
+ItndRecords *itnd_records_parse(const char *data, gsize len, const char *name, GError **error)
+{
+	xmlDoc *doc = parse_xml(data, len, name, error);
+	if (!doc)
+		return NULL;
+	ItndRecords *r = records_new(NULL);
+	gboolean ok = walk(r, doc, name, error);
 	xmlFreeDoc(doc);
 	if (!ok) {
 		itnd_records_free(r);
 		return NULL;
 	}
+	return r;
+}
+
+ItndRecords *itnd_records_load(const char *path, GError **error)
+{
+	if (!path || !g_file_test(path, G_FILE_TEST_EXISTS))
+		return records_new(path);
+	g_autofree char *data = NULL;
+	gsize len = 0;
+	GStatBuf st;
+	if (g_stat(path, &st) == 0 && st.st_size > ITND_RECORDS_FILE_MAX) {
+		g_set_error(error, ITNI_ERROR, ITNI_ERROR_INVALID_ARGUMENT, "%s: larger than %d bytes", path,
+			    ITND_RECORDS_FILE_MAX);
+		return NULL;
+	}
+	if (!g_file_get_contents(path, &data, &len, error))
+		return NULL;
+	ItndRecords *r = itnd_records_parse(data, len, path, error);
+	if (r)
+		r->path = g_strdup(path);
 	return r;
 }
 

@@ -22,8 +22,16 @@ typedef struct {
 	GPtrArray *records;    /* ItndRecord* */
 } ItndRecords;
 
-/* Load (a missing file is an empty set); errors name file and line. */
+/* Largest initiator.xml read: far beyond any real set of records, small
+ * enough that a wrong path (a disk image) is refused before it is read. */
+#define ITND_RECORDS_FILE_MAX (4 * 1024 * 1024)
+
+/* Load (a missing file is an empty set); errors name file and line and
+ * what was expected.  The tree is walked and validated against
+ * data/initiator.rng. */
 ItndRecords *itnd_records_load(const char *path, GError **error);
+/* The same from memory (name for messages; the result has no path). */
+ItndRecords *itnd_records_parse(const char *data, gsize len, const char *name, GError **error);
 void itnd_records_free(ItndRecords *r);
 gboolean itnd_records_save(ItndRecords *r, GError **error);
 ItndRecord *itnd_records_find(ItndRecords *r, const char *target);

@@ -15,6 +15,7 @@ typedef struct {
 	ItndFuse *fuse;          /* NULL without --mount */
 	GPtrArray *nodes;        /* ItndNode* */
 	ItndRecords *records;    /* initiator.xml (guarded by lock) */
+	char *initiator_flag;    /* --initiator-name, or NULL */
 	GMutex lock;
 	gint stopping;
 } ItndDaemon;
@@ -26,6 +27,9 @@ typedef struct {
 	ItniConfig *cfg;
 	guint sessions;          /* sessions per target (distinct ISIDs) */
 	gboolean auto_connect;
+	char *record;            /* target of its initiator.xml record, or NULL
+				  * (--connect, control API Login) */
+	gint stop;               /* atomic: give up logging in */
 	GPtrArray *live;         /* ItniSession* logged in */
 	GThread *thread;
 } ItndNode;
@@ -36,8 +40,15 @@ void itnd_node_start(ItndNode *n);
 /* Unpublish, log out, free. */
 void itnd_node_free(ItndNode *n);
 /* A node from a record of initiator.xml (NULL with error if its secrets
- * file is refused). */
-ItndNode *itnd_node_from_record(ItndDaemon *d, const ItndRecord *rec, const char *initiator, GError **error);
+ * file is refused); our name is --initiator-name, else the file's. */
+ItndNode *itnd_node_from_record(ItndDaemon *d, const ItndRecords *records, const ItndRecord *rec,
+				GError **error);
+/* Log in every auto-connect record of d->records (at start). */
+void itnd_nodes_start_records(ItndDaemon *d);
+
+/* initiatord-reload.c: SIGHUP.  Re-read initiator.xml and apply the
+ * difference; FALSE with file:line (old records kept) if it is refused. */
+gboolean itnd_reload(ItndDaemon *d, GError **error);
 /* One login attempt (no retry) of session 0, published on success;
  * the session is owned by the node. */
 ItniSession *itnd_node_login_once(ItndNode *n, GError **error);

@@ -23,6 +23,11 @@ typedef enum {
 ItniConfig *itni_config_new(void);
 ItniConfig *itni_config_copy(const ItniConfig *c);
 void itni_config_free(ItniConfig *c);
+/* TRUE when a login with a would be the same as with b: same portal,
+ * target, LUN, names, secrets, CHAP algorithms, digests, connections and
+ * timers.  (A daemon uses it to tell a changed record from an untouched
+ * one on reload.) */
+gboolean itni_config_equal(const ItniConfig *a, const ItniConfig *b);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ItniConfig, itni_config_free)
 
 /* Fill portal, target, LUN, CHAP names and secrets, digests and the CHAP

@@ -19,6 +19,7 @@ typedef struct {
 	ItniParams params;       /* out */
 	IProtoSessionParams session_out; /* out, leading only */
 	char *redirect;          /* out: TargetAddress of a redirection */
+	gboolean redirect_permanent; /* out: status 0x0102, not 0x0101 */
 } ItniLogin;
 
 gboolean itni_login(ItniWire *w, ItniLogin *l, GError **error);

@@ -181,6 +181,10 @@ struct ItniSession {
 	GThread *recovery_thread;
 	gboolean closing;
 	gint64 lost_at;
+	/* Where the target said it moved permanently (status 0x0102,
+	 * RFC 7143 sec. 11.13.5); NULL while logins go to cfg->host. */
+	char *moved_host;
+	guint16 moved_port;
 	void (*state_cb)(ItniSession *, ItniSessionState, gpointer);
 	gpointer state_data;
 };

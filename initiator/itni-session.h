@@ -8,7 +8,9 @@
  * with the same ISID (session reinstatement, sec. 6.3.5) and reissues every
  * outstanding command, so callers see a delay, not an error, until the
  * replacement timeout (itni_config_set_replacement_timeout) expires.
- * Login redirection (status 0x0101/0x0102, sec. 11.13.5) is followed. */
+ * Login redirection (status 0x0101/0x0102, sec. 11.13.5) is followed; a
+ * permanent one is remembered for the session's later logins, a temporary
+ * one is not (see doc/initiator-api.md). */
 #pragma once
 #include <glib.h>
 

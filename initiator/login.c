@@ -114,6 +114,8 @@ static gboolean exchange(ItniLogin *l, ItniWire *w, guint8 csg, guint8 nsg, gboo
 				const char *addr = iproto_text_list_get(keys, "TargetAddress");
 				if (addr) {
 					l->redirect = g_strdup(addr);
+					l->redirect_permanent = (guint16) (rsp->status_class << 8 | rsp->status_detail) ==
+							       IPROTO_LOGIN_TARGET_MOVED_PERMANENTLY;
 					g_set_error(error, ITNI_ERROR, ITNI_ERROR_LOGIN, "redirected to %s", addr);
 					return FALSE;
 				}

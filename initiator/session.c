@@ -137,16 +137,46 @@ guint itni_session_get_recoveries(ItniSession *s)
 	return s->recoveries;
 }
 
+/* Redirections followed for one login before we give up: enough for a
+ * target that moved and then moved again, few enough that a loop (a portal
+ * that redirects to itself, or two that point at each other) ends quickly. */
+#define MAX_REDIRECTS 4
+
 /* Connect and log in one connection.  Follows redirections (sec. 11.13.5:
- * status 0x0101/0x0102 with TargetAddress) a few times. */
+ * status class 1 with the new address in TargetAddress, sec. 13.8).
+ *
+ * Where a login starts: 0x0101 says the target moved temporarily, so the
+ * new address serves this login only and the next one (a further MC/S
+ * connection, or a reinstatement after a drop, sec. 6.3.5) starts again
+ * at the configured portal, which may send us elsewhere by then.  0x0102
+ * says it moved permanently, so the session remembers the new address and
+ * later logins of this session go there first. */
 static ItniConn *login_connection(ItniSession *s, gboolean leading, guint16 tsih, GError **error)
 {
-	g_autofree char *host = g_strdup(s->cfg->host);
-	guint16 port = s->cfg->port;
-	for (int hop = 0; hop < 4; hop++) {
-		int fd = itni_tcp_connect(host, port, 10000, error);
-		if (fd < 0)
+	g_mutex_lock(&s->lock);
+	gboolean moved = s->moved_host != NULL;
+	char *host = g_strdup(moved ? s->moved_host : s->cfg->host);
+	guint16 port = moved ? s->moved_port : s->cfg->port;
+	g_mutex_unlock(&s->lock);
+	for (int hop = 0;; hop++) {
+		GError *ce = NULL;
+		int fd = itni_tcp_connect(host, port, 10000, &ce);
+		if (fd < 0 && moved && hop == 0) {
+			/* The new home does not answer: ask the configured
+			 * portal again, it may know better now. */
+			g_message("%s: %s (moved there permanently); trying %s:%u", s->cfg->target, ce->message,
+				  s->cfg->host, s->cfg->port);
+			g_clear_error(&ce);
+			g_free(host);
+			host = g_strdup(s->cfg->host);
+			port = s->cfg->port;
+			fd = itni_tcp_connect(host, port, 10000, &ce);
+		}
+		if (fd < 0) {
+			g_propagate_error(error, ce);
+			g_free(host);
 			return NULL;
+		}
 		ItniWire w;
 		itni_wire_init(&w, fd);
 		ItniLogin l = {
@@ -166,23 +196,46 @@ static ItniConn *login_connection(ItniSession *s, gboolean leading, guint16 tsih
 		itni_wire_clear(&w);
 		if (!ok) {
 			close(fd);
-			if (l.redirect) {
-				INameTargetAddress a;
-				if (iname_target_address_parse(l.redirect, 3260, &a, NULL)) {
-					g_message("%s: redirected to %s", s->cfg->target, l.redirect);
-					g_free(host);
-					host = g_strdup(a.host);
-					port = a.port;
-					iname_target_address_clear(&a);
-					g_free(l.redirect);
-					g_error_free(e);
-					continue;
+			INameTargetAddress a;
+			if (l.redirect && hop == MAX_REDIRECTS) {
+				g_set_error(error, ITNI_ERROR, ITNI_ERROR_LOGIN,
+					    "too many login redirections (%d, the last one to %s)", MAX_REDIRECTS + 1,
+					    l.redirect);
+				g_free(l.redirect);
+				g_error_free(e);
+				g_free(host);
+				return NULL;
+			}
+			if (l.redirect && iname_target_address_parse(l.redirect, 3260, &a, NULL)) {
+				g_message("%s: redirected %s to %s", s->cfg->target,
+					  l.redirect_permanent ? "permanently" : "temporarily", l.redirect);
+				g_free(host);
+				host = g_strdup(a.host);
+				port = a.port;
+				iname_target_address_clear(&a);
+				if (l.redirect_permanent) {
+					g_mutex_lock(&s->lock);
+					g_free(s->moved_host);
+					s->moved_host = g_strdup(host);
+					s->moved_port = port;
+					g_mutex_unlock(&s->lock);
 				}
 				g_free(l.redirect);
+				g_error_free(e);
+				continue;
 			}
-			g_propagate_error(error, e);
+			if (l.redirect) {
+				g_set_error(error, ITNI_ERROR, ITNI_ERROR_PROTOCOL,
+					    "redirected to an address that is not host[:port]: %s", l.redirect);
+				g_free(l.redirect);
+				g_error_free(e);
+			} else {
+				g_propagate_error(error, e);
+			}
+			g_free(host);
 			return NULL;
 		}
+		g_free(host);
 		ItniConn *c = itni_conn_new(s, fd, l.cid, &l.params, l.exp_statsn);
 		g_mutex_lock(&s->lock);
 		if (leading) {
@@ -198,8 +251,6 @@ static ItniConn *login_connection(ItniSession *s, gboolean leading, guint16 tsih
 		iproto_session_params_clear(&l.session_out);
 		return c;
 	}
-	g_set_error(error, ITNI_ERROR, ITNI_ERROR_LOGIN, "too many login redirections");
-	return NULL;
 }
 
 static void add_conn(ItniSession *s, ItniConn *c)
@@ -438,6 +489,7 @@ void itni_session_free(ItniSession *s)
 	iproto_session_params_clear(s->sparams);
 	g_free(s->sparams);
 	itni_config_free(s->cfg);
+	g_free(s->moved_host);
 	g_mutex_clear(&s->lock);
 	g_cond_clear(&s->cond);
 	g_free(s);

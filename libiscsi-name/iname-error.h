@@ -21,6 +21,7 @@ typedef enum {
 	INAME_ERROR_BAD_ADDRESS,      /* TargetAddress malformed */
 	INAME_ERROR_BAD_UTF8,         /* input is not UTF-8 */
 	INAME_ERROR_MACHINE_ID,       /* no machine id to derive a name from */
+	INAME_ERROR_SECRETS_FILE,     /* secrets file not private to its owner */
 } INameError;
 
 G_END_DECLS

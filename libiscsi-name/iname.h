@@ -6,3 +6,4 @@
 #include "libiscsi-name/iname-url.h"
 #include "libiscsi-name/iname-address.h"
 #include "libiscsi-name/iname-generate.h"
+#include "libiscsi-name/iname-secrets-file.h"

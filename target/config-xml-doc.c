@@ -14,6 +14,7 @@
 #include <libxml/relaxng.h>
 
 #include "target/config-xml.h"
+#include "libiscsi-name/iname-secrets-file.h"
 
 /* The first error libxml2 reports is the cause; later ones ("premature end
  * of data") are consequences. */
@@ -241,11 +242,13 @@ tgt_xml_wipe_free (char *buf, gsize len)
 gboolean
 tgt_xml_check_private (const char *path, const struct stat *st, GError **error)
 {
-  if ((st->st_mode & 077) != 0)
+  GError *e = NULL;
+  if (!iname_secrets_file_check (path, st, &e))
     {
-      g_set_error (error, TGT_ERROR, TGT_ERROR_PERMISSION,
-                   "%s: holds CHAP secrets but its mode is %04o; it must not be accessible by group or others (chmod 600)",
-                   path, (unsigned) (st->st_mode & 07777));
+      /* Same message, our domain: the control API maps it to its
+       * Permission error. */
+      g_set_error_literal (error, TGT_ERROR, TGT_ERROR_PERMISSION, e->message);
+      g_error_free (e);
       return FALSE;
     }
   return TRUE;

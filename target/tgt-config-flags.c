@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "target/tgt-config.h"
+#include "libiscsi-name/iname-secrets-file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -68,11 +69,19 @@ read_secret_file (const char *path, GError **error)
       return NULL;
     }
   struct stat st;
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode) || (st.st_mode & 077) != 0)
+  if (fstat (fd, &st) != 0)
+    {
+      int errsv = errno;
+      close (fd);
+      g_set_error (error, TGT_ERROR, TGT_ERROR_IO, "%s: %s", path, g_strerror (errsv));
+      return NULL;
+    }
+  GError *e = NULL;
+  if (!iname_secrets_file_check (path, &st, &e))
     {
       close (fd);
-      g_set_error (error, TGT_ERROR, TGT_ERROR_PERMISSION,
-                   "%s: refusing a secrets file that is not a regular file of mode 0600 or stricter", path);
+      g_set_error_literal (error, TGT_ERROR, TGT_ERROR_PERMISSION, e->message);
+      g_error_free (e);
       return NULL;
     }
   char buf[1024];

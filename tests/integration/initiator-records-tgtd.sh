@@ -7,10 +7,7 @@
 . "$top_srcdir/tests/lib/common.sh"
 . "$top_srcdir/tests/integration/initiator-tgtd-lib.sh"
 
-ITNCTL=$top_builddir/cli/itnctl
-DAEMON=$top_builddir/initiator/itn-initiatord
-for p in "$ITNCTL" "$DAEMON"; do [ -x "$p" ] || bail "$p not built"; done
-[ -c /dev/fuse ] || bail "no /dev/fuse"
+need_initiatord
 
 plan 9
 tgtd_start

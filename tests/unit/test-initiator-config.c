@@ -156,6 +156,32 @@ static void test_copy(void)
 	g_assert_true(g_str_has_prefix(itni_config_get_initiator_name(d), "iqn."));
 }
 
+/* itni_config_equal: a copy is equal; any one login setting makes a
+ * difference, a secret included. */
+static void test_equal(void)
+{
+	g_autoptr(ItniConfig) c = itni_config_new();
+	g_assert_true(itni_config_set_url(c, "iscsi://u%secretsecret12@192.0.2.1:3261/iqn.2024-01.org.example:x/0", NULL));
+	g_autoptr(ItniConfig) d = itni_config_copy(c);
+	g_assert_true(itni_config_equal(c, d));
+	itni_config_set_chap(d, "u", "secretsecret13");
+	g_assert_false(itni_config_equal(c, d));
+	itni_config_set_chap(d, "u", "secretsecret12");
+	g_assert_true(itni_config_equal(c, d));
+	itni_config_set_portal(d, "192.0.2.1", 3262);
+	g_assert_false(itni_config_equal(c, d));
+	itni_config_set_portal(d, "192.0.2.1", 3261);
+	itni_config_set_connections(d, 2);
+	g_assert_false(itni_config_equal(c, d));
+	itni_config_set_connections(d, 1);
+	itni_config_set_initiator_name(d, "iqn.2024-01.org.example:other");
+	g_assert_false(itni_config_equal(c, d));
+	itni_config_set_initiator_name(d, NULL);
+	g_assert_true(itni_config_equal(c, d));
+	itni_config_set_digests(d, TRUE, FALSE);
+	g_assert_false(itni_config_equal(c, d));
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -167,5 +193,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/initiator/config/secrets-file", test_secrets_file);
 	g_test_add_func("/initiator/config/secrets-file-refused", test_secrets_file_refused);
 	g_test_add_func("/initiator/config/copy", test_copy);
+	g_test_add_func("/initiator/config/equal", test_equal);
 	return g_test_run();
 }
