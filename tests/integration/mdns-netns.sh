@@ -19,7 +19,7 @@ ISNSD=$top_builddir/isnsd/itn-isnsd
 ITNCTL=$top_builddir/cli/itnctl
 for b in "$TARGETD" "$ISNSD" "$ITNCTL"; do [ -x "$b" ] || bail "$b not built"; done
 
-plan 16
+plan 20
 IQN=iqn.2026-11.org.itnexus.test:mdns-disk
 CTL=iqn.2026-11.org.itnexus.test:mdns-admin
 BUS=unix:path=/run/dbus/system_bus_socket
@@ -188,6 +188,37 @@ in_b env DBUS_SYSTEM_BUS_ADDRESS=$BUS "$ITNCTL" discover --mdns --timeout 4000 >
 sed 's/^/# /' "$ITN_TMP/table.txt"
 check "the table lists the target with its portal, tpgt and auth" \
 	grep -Eq "^iscsi +$IQN +192\.0\.2\.1:3260 +1 +chap +" "$ITN_TMP/table.txt"
+
+# From a configuration file (<mdns enabled="true"/>), on a name another
+# host already holds: the target takes "NAME #2" (RFC 6762 sec. 9); a
+# SIGHUP reload that adds a target announces it too.
+T2=iqn.2026-11.org.itnexus.test:mdns-file
+T3=iqn.2026-11.org.itnexus.test:mdns-added
+write_conf() {
+	cat > "$ITN_TMP/target.xml" <<EOF
+<targetd version="1">
+  <mdns enabled="true"/>
+  <portal-group tag="7"><portal address="192.0.2.1:3261"/></portal-group>
+  <target name="$T2"><lun number="0" backstore="mem:8M"/></target>
+  $1
+</targetd>
+EOF
+}
+spawn squat env DBUS_SYSTEM_BUS_ADDRESS=$BUS nsenter -t "$nsb_pid" -n -m \
+	avahi-publish -s "$T2" _iscsi._tcp 3999 txtvers=1
+wait_log squat "Established under name" 10 || bail "avahi-publish in B did not announce"
+write_conf ""
+spawn tgt2 env DBUS_SYSTEM_BUS_ADDRESS=$BUS nsenter -t "$nsa_pid" -n -m \
+	"$TARGETD" -f -c "$ITN_TMP/target.xml" --control "$ITN_TMP/tgt2.sock"
+wait_log tgt2 "ready on port 3261" 10 || bail "itn-targetd -c did not start"
+check "a target from the file whose name B holds is announced as '$T2 #2'" \
+	until_found d7.json "\"name\":\"$T2\",\"address\":\"192.0.2.1\",\"port\":3261,\"portal\":\"192.0.2.1:3261\",\"tpgt\":7,\"auth\":\"none\",\"instance\":\"$T2 #2\""
+check "itn-targetd logged the rename" grep -q "is taken, now '$T2 #2'" "$ITN_TMP/tgt2.log"
+write_conf "<target name=\"$T3\"><lun number=\"0\" backstore=\"mem:8M\"/></target>"
+kill -HUP "$tgt2_pid"
+check "SIGHUP: the target the reload added is announced" \
+	until_found d8.json "\"name\":\"$T3\",\"address\":\"192.0.2.1\",\"port\":3261"
+check "and the unchanged one keeps its name" grep -q "\"instance\":\"$T2 #2\"" "$ITN_TMP/d8.json"
 
 # avahi-daemon in A restarts: the publishers reconnect and announce again.
 kill -TERM "$avahia_pid"
