@@ -1,5 +1,5 @@
 /* itn-isnsd: the iSNS server (RFC 4171).
- *   itn-isnsd -f --listen ADDR:PORT --db DIR [--control-node IQN ...] */
+ *   itn-isnsd -f --listen ADDR:PORT --db DIR [--control-node IQN ...] [--mdns] */
 #include "config.h"
 #include <glib-unix.h>
 #include <locale.h>
