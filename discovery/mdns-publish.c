@@ -27,6 +27,7 @@ typedef struct {
 	char *wanted;     /* the name asked for */
 	char *name;       /* the name in use (after collisions) */
 	guint16 port;
+	int ifindex;      /* AVAHI_IF_UNSPEC or one interface */
 	char **txt;       /* key=value strings */
 	AvahiEntryGroup *group;
 } Service;
@@ -124,7 +125,7 @@ static void service_publish(Service *s)
 	AvahiStringList *txt = avahi_string_list_new_from_array((const char **) s->txt, -1);
 	int r = AVAHI_ERR_COLLISION;
 	for (int i = 0; i < LOCAL_RENAMES && r == AVAHI_ERR_COLLISION; i++) {
-		r = avahi_entry_group_add_service_strlst(s->group, AVAHI_IF_UNSPEC, AVAHI_PROTO_UNSPEC, 0, s->name,
+		r = avahi_entry_group_add_service_strlst(s->group, s->ifindex, AVAHI_PROTO_UNSPEC, 0, s->name,
 							 idisc_mdns_kind_type(s->kind), NULL, NULL, s->port, txt);
 		/* A service of this host already holds the name. */
 		if (r == AVAHI_ERR_COLLISION)
@@ -173,7 +174,11 @@ static void connect_client(IDiscMdnsPublisher *p)
 	 * continues when avahi-daemon claims its bus name. */
 	AvahiClient *c = avahi_client_new(avahi_glib_poll_get(p->poll), AVAHI_CLIENT_NO_FAIL, client_cb, p, &err);
 	if (!c) {
-		report(p, IDISC_MDNS_PUBLISH_WAITING, "cannot reach avahi-daemon: %s (retrying)", avahi_strerror(err));
+		/* Said once, not at every retry. */
+		if (!p->waiting_reported)
+			report(p, IDISC_MDNS_PUBLISH_WAITING, "cannot reach avahi-daemon: %s (retrying every %d s)",
+			       avahi_strerror(err), RECONNECT_SECONDS);
+		p->waiting_reported = TRUE;
 		schedule_reconnect(p, RECONNECT_SECONDS);
 		return;
 	}
@@ -258,7 +263,8 @@ static char *instance_name(const char *name, GError **error)
 
 static gboolean same_service(const Service *a, const Service *b)
 {
-	return a->kind == b->kind && a->port == b->port && strcmp(a->wanted, b->wanted) == 0 &&
+	return a->kind == b->kind && a->port == b->port && a->ifindex == b->ifindex &&
+	       strcmp(a->wanted, b->wanted) == 0 &&
 	       g_strv_equal((const char *const *) a->txt, (const char *const *) b->txt);
 }
 
@@ -274,7 +280,8 @@ gboolean idisc_mdns_publisher_set(IDiscMdnsPublisher *p, const IDiscMdnsService 
 			return FALSE;
 		}
 		Service *s = g_new0(Service, 1);
-		*s = (Service) { p, services[i].kind, name, g_strdup(name), services[i].port, txt, NULL };
+		*s = (Service) { p, services[i].kind, name, g_strdup(name), services[i].port,
+				 services[i].ifindex > 0 ? services[i].ifindex : AVAHI_IF_UNSPEC, txt, NULL };
 		g_ptr_array_add(fresh, s);
 	}
 	/* Keep what did not change, with its group and current name. */

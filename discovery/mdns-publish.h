@@ -25,6 +25,8 @@ typedef struct {
 	const char *name;   /* instance name wanted; cut to 63 bytes (RFC 6763 sec. 4.1.1) */
 	guint16 port;
 	IDiscMdnsTxt txt;   /* for IDISC_MDNS_ISCSI: iqn, tpgt, auth */
+	int ifindex;        /* 0: every interface; else only this one (a service
+	                     * bound to one address is reachable only there) */
 } IDiscMdnsService;
 
 typedef enum {

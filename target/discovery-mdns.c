@@ -4,6 +4,12 @@
 #include "target/discovery-mdns.h"
 #include "discovery/mdns-publish.h"
 
+#include <gio/gio.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <string.h>
+
 struct TgtMdns {
   IDiscMdnsPublisher *publisher;
   guint16 bound_port;
@@ -18,9 +24,40 @@ on_event (IDiscMdnsPublishEvent event, const char *message, gpointer data)
     g_warning ("mDNS: %s", message);
 }
 
+/* Where a portal can be announced: -1 nowhere (loopback: mDNS is for the
+ * link, RFC 6762 sec. 1), 0 on every interface (a wildcard address, or a
+ * name we do not resolve here), else the index of the one interface that
+ * holds the portal's address, so that peers on other links are not sent
+ * to an address they cannot reach. */
+static int
+portal_scope (const char *host)
+{
+  g_autoptr (GInetAddress) want = g_inet_address_new_from_string (host);
+  if (want == NULL || g_inet_address_get_is_any (want))
+    return 0;
+  if (g_inet_address_get_is_loopback (want))
+    return -1;
+  struct ifaddrs *list = NULL;
+  if (getifaddrs (&list) != 0)
+    return 0;
+  int index = 0;
+  for (struct ifaddrs *i = list; i != NULL && index == 0; i = i->ifa_next)
+    {
+      if (i->ifa_addr == NULL || (i->ifa_addr->sa_family != AF_INET && i->ifa_addr->sa_family != AF_INET6))
+        continue;
+      gsize len = i->ifa_addr->sa_family == AF_INET ? sizeof (struct sockaddr_in) : sizeof (struct sockaddr_in6);
+      g_autoptr (GSocketAddress) sa = g_socket_address_new_from_native (i->ifa_addr, len);
+      if (sa != NULL && g_inet_address_equal (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (sa)), want))
+        index = (int) if_nametoindex (i->ifa_name);
+    }
+  freeifaddrs (list);
+  return index;
+}
+
 /* One service per target, portal group and distinct port: DNS-SD gives a
  * service one port (RFC 6763 sec. 5, SRV), and a group whose portals share
- * a port is one service (the addresses come from the host's A records).
+ * a port is one service (the addresses come from the host's A records),
+ * limited to the portal's interface when it is bound to one address.
  * The instance name is the target name; the tag and port are added when a
  * target has more than one service, so that the names stay distinct. */
 static void
@@ -41,17 +78,24 @@ describe (TgtMdns *m, const TgtConfig *cfg)
             {
               const TgtConfigPortal *p = pg->portals->pdata[j];
               guint16 port = p->port != 0 ? p->port : m->bound_port;
+              int scope = portal_scope (p->host);
+              if (scope < 0)
+                {
+                  g_info ("mDNS: %s on loopback portal %s is not announced", t->iqn, p->host);
+                  continue;
+                }
               gboolean dup = FALSE;
               for (guint s = first; s < services->len && !dup; s++)
                 {
                   const IDiscMdnsService *o = &g_array_index (services, IDiscMdnsService, s);
-                  dup = o->port == port && o->txt.tpgt == pg->tpgt;
+                  dup = o->port == port && o->txt.tpgt == pg->tpgt && (o->ifindex == 0 || o->ifindex == scope);
                 }
               if (dup)
                 continue;
               IDiscMdnsService s = { IDISC_MDNS_ISCSI, t->iqn, port,
                                      { t->iqn, pg->tpgt,
-                                       t->auth.accounts->len > 0 ? IDISC_MDNS_AUTH_CHAP : IDISC_MDNS_AUTH_NONE } };
+                                       t->auth.accounts->len > 0 ? IDISC_MDNS_AUTH_CHAP : IDISC_MDNS_AUTH_NONE },
+                                     scope };
               g_array_append_val (services, s);
             }
         }

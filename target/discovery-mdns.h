@@ -1,6 +1,7 @@
 /* discovery-mdns.h: itn-targetd announces its targets on the LAN through
  * mDNS/DNS-SD (RFC 6762/6763, design.md "Discovery"): one _iscsi._tcp
- * service per target, portal group and port, with the TXT keys txtvers,
+ * service per target, portal group and port (on the interface of a portal
+ * bound to one address; none for loopback portals), with the TXT keys txtvers,
  * iqn, tpgt and auth (discovery/mdns-txt.h).  A missing avahi-daemon is
  * logged, never fatal: the services appear when it starts.  Main thread
  * only. */
