@@ -34,7 +34,7 @@ void idisc_mdns_txt_clear(IDiscMdnsTxt *txt)
 
 char **idisc_mdns_txt_encode(IDiscMdnsKind kind, const IDiscMdnsTxt *txt, GError **error)
 {
-	GPtrArray *out = g_ptr_array_new();
+	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
 	/* sec. 6.5: txtvers first, so a reader can stop early on a version it
 	 * does not know. */
 	g_ptr_array_add(out, g_strdup_printf("txtvers=%d", IDISC_MDNS_TXTVERS));
