@@ -1,6 +1,7 @@
 /* itnctl discover URL: SendTargets discovery (RFC 7143 sec. 13.3) on a
- * portal, or --isns ADDR: the targets an iSNS server lets us see (RFC 4171);
- * the answer as a table or JSON. */
+ * portal, --isns ADDR: the targets an iSNS server lets us see (RFC 4171),
+ * or --mdns: what DNS-SD finds on the LAN (RFC 6763); the answer as a table
+ * or JSON. */
 #include "config.h"
 
 #include <stdio.h>
@@ -13,7 +14,8 @@
 #include "libiscsi-name/iname.h"
 
 #define DISCOVER_USAGE "itnctl [--json] discover iscsi://[user[%secret]@]host[:port] [--secrets FILE] [--initiator-name IQN]\n" \
-	"       itnctl [--json] discover --isns ADDR[:PORT] [--source IQN]"
+	"       itnctl [--json] discover --isns ADDR[:PORT] [--source IQN]\n" \
+	"       itnctl [--json] discover --mdns [--timeout MS] [--query-isns [--source IQN]]"
 
 static void print_targets(GPtrArray *targets);
 
@@ -21,14 +23,20 @@ int cli_cmd_discover(int argc, char **argv)
 {
 	CliTargetOpts o = { 0 };
 	const char *isns = NULL, *source = NULL;
+	gboolean mdns = FALSE, query_isns = FALSE;
+	guint64 timeout_ms = 3000;
 	for (int i = 1; i < argc; i++) {
 		int rc = CLI_EXIT_OK;
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			printf("usage: %s\n\nAsk a portal which targets it serves (SendTargets=All), or an\n"
-			       "iSNS server which targets we may see (--isns).\n\n"
+			printf("usage: %s\n\nAsk a portal which targets it serves (SendTargets=All), an\n"
+			       "iSNS server which targets we may see (--isns), or the LAN (--mdns).\n\n"
 			       "  --isns ADDR[:PORT]     ask the iSNS server at ADDR (port 3205 by default)\n"
 			       "  --source IQN           the iSNS source name (default: this machine's\n"
 			       "                         control node name)\n"
+			       "  --mdns                 list _iscsi._tcp targets and _isns._tcp servers\n"
+			       "                         that avahi-daemon finds (DNS-SD)\n"
+			       "  --timeout MS           browse for at most MS ms (default 3000)\n"
+			       "  --query-isns           with --mdns: also ask each iSNS server found\n"
 			       CLI_IO_COMMON_HELP, DISCOVER_USAGE);
 			return CLI_EXIT_OK;
 		}
@@ -44,8 +52,16 @@ int cli_cmd_discover(int argc, char **argv)
 			i++;
 			continue;
 		}
-		if (strcmp(argv[i], "--mdns") == 0)
-			return cli_fail("--mdns: not available in this build yet (use SendTargets or --isns)");
+		if (strcmp(argv[i], "--mdns") == 0 || strcmp(argv[i], "--query-isns") == 0) {
+			*(argv[i][2] == 'm' ? &mdns : &query_isns) = TRUE;
+			continue;
+		}
+		if (strcmp(argv[i], "--timeout") == 0) {
+			if (i + 1 >= argc || !g_ascii_string_to_unsigned(argv[i + 1], 10, 1, 600000, &timeout_ms, NULL))
+				return cli_usage(DISCOVER_USAGE, "--timeout needs a number of ms in 1..600000");
+			i++;
+			continue;
+		}
 		if (argv[i][0] == '-')
 			return cli_usage(DISCOVER_USAGE, "unknown option '%s'", argv[i]);
 		if (o.url)
@@ -53,6 +69,15 @@ int cli_cmd_discover(int argc, char **argv)
 		o.url = argv[i];
 	}
 	GError *error = NULL;
+	if ((query_isns || timeout_ms != 3000) && !mdns)
+		return cli_usage(DISCOVER_USAGE, "--timeout and --query-isns go with --mdns");
+	if (mdns) {
+		if (o.url || isns)
+			return cli_usage(DISCOVER_USAGE, "give one of a portal URL, --isns or --mdns");
+		if (source && !query_isns)
+			return cli_usage(DISCOVER_USAGE, "--source goes with --isns or --query-isns");
+		return cli_discover_mdns((guint) timeout_ms, query_isns, source);
+	}
 	if (isns) {
 		if (o.url)
 			return cli_usage(DISCOVER_USAGE, "give either a portal URL or --isns, not both");

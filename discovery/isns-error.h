@@ -14,4 +14,5 @@ typedef enum {
 	IDISC_ERROR_INVALID,       /* a bad argument from the caller */
 	IDISC_ERROR_CLOSED,        /* the peer closed the connection */
 	IDISC_ERROR_TIMEOUT,
+	IDISC_ERROR_UNAVAILABLE,   /* a local service we need (avahi-daemon) is not reachable */
 } IDiscError;

@@ -1,5 +1,5 @@
 /* itn-isnsd: the iSNS server (RFC 4171).
- *   itn-isnsd -f --listen ADDR:PORT --db DIR [--control-node IQN ...] */
+ *   itn-isnsd -f --listen ADDR:PORT --db DIR [--control-node IQN ...] [--mdns] */
 #include "config.h"
 #include <glib-unix.h>
 #include <locale.h>
@@ -8,9 +8,10 @@
 #include <stdlib.h>
 #include "isnsd/isrv-server.h"
 #include "discovery/isns-control.h"
+#include "discovery/mdns-publish.h"
 #include "libiscsi-name/iname.h"
 
-static gboolean foreground, show_version, no_default_dd, default_dd;
+static gboolean foreground, show_version, no_default_dd, default_dd, mdns;
 static char *listen_spec, *db_dir;
 static char **control_nodes;
 static int esi_misses = 3, registration_period = 900, esi_min_interval = 1;
@@ -27,6 +28,7 @@ static const GOptionEntry options[] = {
 	  "registration period given to entities that ask for none, 0 = never expire (default 900)", "S" },
 	{ "default-dd", 0, 0, G_OPTION_ARG_NONE, &default_dd, "nodes in no discovery domain see each other (default)", NULL },
 	{ "no-default-dd", 0, 0, G_OPTION_ARG_NONE, &no_default_dd, "nodes in no discovery domain see nobody", NULL },
+	{ "mdns", 0, 0, G_OPTION_ARG_NONE, &mdns, "announce the server on the LAN (DNS-SD _isns._tcp through avahi-daemon)", NULL },
 	{ "version", 0, 0, G_OPTION_ARG_NONE, &show_version, "print the version", NULL },
 	{ NULL }
 };
@@ -43,6 +45,27 @@ static GLogWriterOutput write_stderr(GLogLevelFlags level, const GLogField *fiel
 	if (g_log_writer_default_would_drop(level, domain))
 		return G_LOG_WRITER_HANDLED;
 	return g_log_writer_standard_streams(level, fields, n, user);
+}
+
+static void on_mdns(IDiscMdnsPublishEvent event, const char *message, gpointer data)
+{
+	if (event == IDISC_MDNS_PUBLISH_ESTABLISHED)
+		g_message("mDNS: announced %s", message);
+	else
+		g_warning("mDNS: %s", message);
+}
+
+/* --mdns: one _isns._tcp service (RFC 6763) with the port we listen on, so
+ * that initiators and targets on the LAN find us without configuration. */
+static IDiscMdnsPublisher *announce(guint16 port)
+{
+	IDiscMdnsPublisher *p = idisc_mdns_publisher_new(NULL, on_mdns, NULL);
+	g_autofree char *name = g_strdup_printf("iSNS on %s", g_get_host_name());
+	IDiscMdnsService s = { IDISC_MDNS_ISNS, name, port, { NULL, -1, IDISC_MDNS_AUTH_NONE } };
+	g_autoptr(GError) error = NULL;
+	if (!idisc_mdns_publisher_set(p, &s, 1, &error))
+		g_warning("mDNS: not announced: %s", error->message);
+	return p;
 }
 
 static gboolean on_quit(gpointer loop)
@@ -121,10 +144,12 @@ int main(int argc, char **argv)
 	for (guint i = 0; cfg.control_nodes[i]; i++)
 		g_message("control node: %s", cfg.control_nodes[i]);
 	g_message("listening on %s", listen_spec ? listen_spec : "0.0.0.0:3205");
+	IDiscMdnsPublisher *pub = mdns ? announce(isrv_server_port(srv)) : NULL;
 	GMainLoop *loop = g_main_loop_new(NULL, FALSE);
 	g_unix_signal_add(SIGTERM, on_quit, loop);
 	g_unix_signal_add(SIGINT, on_quit, loop);
 	g_main_loop_run(loop);
+	idisc_mdns_publisher_free(pub);
 	/* Everything acknowledged is already committed; close cleanly so the
 	 * WAL is checkpointed. */
 	isrv_server_free(srv);

@@ -488,3 +488,11 @@ gboolean isrv_server_listen(IsrvServer *srv, const char *spec, GError **error)
 	g_source_attach(srv->udp_src, NULL);
 	return TRUE;
 }
+
+guint16 isrv_server_port(IsrvServer *srv)
+{
+	if (!srv->listener)
+		return 0;
+	g_autoptr(GSocketAddress) a = g_socket_get_local_address(srv->listener, NULL);
+	return a ? g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(a)) : 0;
+}

@@ -11,6 +11,8 @@ IsrvServer *isrv_server_new(IsrvCore *core);
 void isrv_server_free(IsrvServer *srv);
 /* Listen on "ADDR:PORT" ("[v6]:PORT" for IPv6). */
 gboolean isrv_server_listen(IsrvServer *srv, const char *spec, GError **error);
+/* The TCP port it listens on (the one the kernel chose for port 0). */
+guint16 isrv_server_port(IsrvServer *srv);
 /* Commit the open batch and send what waited for it (answers, SCNs). */
 void isrv_server_commit(IsrvServer *srv);
 

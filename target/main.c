@@ -9,6 +9,7 @@
 #include "target/config-xml.h"
 #include "target/control-server.h"
 #include "target/discovery-isns.h"
+#include "target/discovery-mdns.h"
 #include "target/tgt-config.h"
 #include "target/tgt-engine.h"
 
@@ -23,6 +24,7 @@ typedef struct {
   TgtEngine *engine;
   TgtControl *control;
   TgtIsns *isns;
+  TgtMdns *mdns;
 } Daemon;
 
 static gboolean
@@ -46,10 +48,25 @@ on_hup (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* mDNS (<mdns enabled>, --mdns) follows the config in effect: a reload
+ * may turn it on or off. */
 static void
-on_applied (const TgtConfig *cfg, gpointer isns)
+mdns_follow (Daemon *d, const TgtConfig *cfg)
 {
-  tgt_isns_update (isns, cfg);
+  if (cfg->mdns && d->mdns == NULL)
+    d->mdns = tgt_mdns_new (cfg, tgt_engine_port (d->engine));
+  else if (cfg->mdns)
+    tgt_mdns_update (d->mdns, cfg);
+  else
+    g_clear_pointer (&d->mdns, tgt_mdns_free);
+}
+
+static void
+on_applied (const TgtConfig *cfg, gpointer data)
+{
+  Daemon *d = data;
+  tgt_isns_update (d->isns, cfg);
+  mdns_follow (d, cfg);
 }
 
 static GLogWriterOutput
@@ -144,17 +161,21 @@ main (int argc, char **argv)
           fprintf (stderr, "itn-targetd: iSNS: %s\n", error->message);
           return 1;
         }
-      /* Live changes (control API, SIGHUP) re-register. */
-      tgt_engine_set_applied_hook (d.engine, on_applied, d.isns);
     }
+  /* --mdns / <mdns enabled="true"/>: announce _iscsi._tcp (RFC 6763). */
+  mdns_follow (&d, tgt_engine_config (d.engine));
+  /* Live changes (control API, SIGHUP) re-register and re-announce. */
+  tgt_engine_set_applied_hook (d.engine, on_applied, &d);
   g_unix_signal_add (SIGTERM, on_term, &d);
   g_unix_signal_add (SIGINT, on_term, &d);
   g_unix_signal_add (SIGHUP, on_hup, &d);
   g_message ("itn-targetd %s ready on port %u", PACKAGE_VERSION, tgt_engine_port (d.engine));
   g_main_loop_run (d.loop);
-  /* Deregister first: initiators asking iSNS now should not find us. */
+  /* Deregister and withdraw first: initiators asking iSNS or browsing
+   * now should not find us. */
   tgt_engine_set_applied_hook (d.engine, NULL, NULL);
   tgt_isns_free (d.isns);
+  tgt_mdns_free (d.mdns);
   tgt_control_free (d.control);
   tgt_engine_shutdown (d.engine, 3000);
   tgt_engine_free (d.engine);

@@ -36,6 +36,7 @@ tgt_config_flags_option_group (TgtConfigFlags *f)
     { "digest", 0, 0, G_OPTION_ARG_STRING, &f->digest, "CRC32C digests: none, allow (default), or require for header, data or both", "none|allow|header|data|both" },
     { "isns", 0, 0, G_OPTION_ARG_STRING, &f->isns, "Register with the iSNS server at ADDR[:PORT]", "ADDR[:PORT]" },
     { "isns-esi-interval", 0, 0, G_OPTION_ARG_INT, &f->isns_esi_interval, "Ask the iSNS server to check on us every S seconds (ESI, default 20)", "S" },
+    { "mdns", 0, 0, G_OPTION_ARG_NONE, &f->mdns, "Announce the target on the LAN (DNS-SD _iscsi._tcp through avahi-daemon)", NULL },
     { NULL }
   };
   GOptionGroup *g = g_option_group_new ("target", "Flags-only configuration:", "Show flags-only configuration options", NULL, NULL);
@@ -217,6 +218,7 @@ tgt_config_from_flags (const TgtConfigFlags *f, GError **error)
       goto fail;
     }
   cfg->isns_esi_interval = (guint) f->isns_esi_interval;
+  cfg->mdns = f->mdns;
   if (!tgt_config_validate (cfg, error))
     goto fail;
   return cfg;

@@ -120,7 +120,7 @@ typedef struct {
   TgtConfigLimits limits;
   char *isns_server;               /* "ADDR[:PORT]" or NULL */
   guint isns_esi_interval;         /* seconds between ESIs asked of the server; 0 = 20 */
-  gboolean mdns;
+  gboolean mdns;                   /* announce _iscsi._tcp (discovery-mdns.h) */
 } TgtConfig;
 
 /* Constructors set defaults; *_free accept NULL. */
@@ -188,6 +188,7 @@ typedef struct {
   int isns_esi_interval;     /* --isns-esi-interval S */
   gboolean read_only;        /* --read-only: all LUNs */
   char *digest;              /* --digest none|allow|header|data|both (require CRC32C) */
+  gboolean mdns;             /* --mdns: announce _iscsi._tcp through avahi-daemon */
 } TgtConfigFlags;
 
 GOptionGroup *tgt_config_flags_option_group (TgtConfigFlags *flags);

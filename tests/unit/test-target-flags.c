@@ -1,6 +1,6 @@
 /* test-target-flags.c: itn-targetd's flags-only configuration
  * (target/tgt-config-flags.c): portals, LUN numbering, CHAP from a flag,
- * a 0600 file or the environment, refusal of readable secrets files, and
+ * a 0600 file or the environment, --mdns, refusal of readable secrets files, and
  * errors that never repeat a secret. */
 #include "config.h"
 
@@ -52,6 +52,22 @@ test_basic (void)
   g_assert_false (tgt_config_target_allows (t, "iqn.2026-01.org.example:other"));
   g_assert_cmpuint (cfg->limits.max_connections, ==, 4);
   g_assert_cmpuint (t->auth.accounts->len, ==, 0);
+  g_assert_false (cfg->mdns);
+  tgt_config_free (cfg);
+}
+
+/* --mdns is opt-in and reaches the config the daemon follows. */
+static void
+test_mdns (void)
+{
+  const char *argv[] = { "t", "--target", "iqn.2026-01.org.example:d", "--lun", "mem:8M", "--mdns", NULL };
+  g_autoptr (GError) error = NULL;
+  TgtConfig *cfg = parse (argv, &error);
+  g_assert_no_error (error);
+  g_assert_true (cfg->mdns);
+  TgtConfig *copy = tgt_config_copy (cfg);
+  g_assert_true (copy->mdns);
+  tgt_config_free (copy);
   tgt_config_free (cfg);
 }
 
@@ -137,6 +153,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/target/flags/basic", test_basic);
+  g_test_add_func ("/target/flags/mdns", test_mdns);
   g_test_add_func ("/target/flags/bad-values", test_bad_values);
   g_test_add_func ("/target/flags/chap-sources", test_chap_sources);
   g_test_add_func ("/target/flags/copy-and-validate", test_copy_and_validate);
