@@ -281,11 +281,22 @@ rx_error (TgtConn *c, GError *error)
   const guint8 *bad = iproto_recv_bad_header (c->rx);
   if (g_error_matches (error, IPROTO_ERROR, IPROTO_ERROR_DATA_DIGEST) && bad != NULL)
     {
-      /* sec. 7.8: a data digest error is answered with a Reject and the
-       * connection goes on (ERL 0 initiators will then recover the task). */
+      /* sec. 7.8: a data digest error is answered with a Reject (reason
+       * 0x02) and the PDU is discarded; the connection goes on.  A
+       * discarded command (immediate data) did not happen: its CmdSN is
+       * not consumed and the initiator retries it (sec. 7.2.1).  A
+       * discarded Data-Out still ends its task, with CHECK CONDITION once
+       * the rest of the data is in (task_data_out_digest_error). */
       conn_send_reject (c, IPROTO_REJECT_DATA_DIGEST, bad);
+      IProtoPdu pdu;
+      if (c->state == TGT_CONN_FULL && iproto_pdu_decode (&pdu, bad, IPROTO_BHS_LEN, NULL)
+          && pdu.opcode == IPROTO_OP_DATA_OUT)
+        task_data_out_digest_error (c, &pdu);
       return;
     }
+  /* A header digest error (sec. 7.8) means no field of the header, its
+   * length included, can be trusted: we cannot find the next PDU, so the
+   * connection is dropped without a Reject. */
   g_info ("connection %u (%s): %s", c->id, c->peer, error->message);
   if (bad != NULL && c->state != TGT_CONN_LOGIN
       && !g_error_matches (error, IPROTO_ERROR, IPROTO_ERROR_HEADER_DIGEST))

@@ -30,6 +30,7 @@ struct TgtTask {
   gboolean prepared;         /* cmd needs tgt_scsi_cmd_done() */
   gboolean aborted;          /* TMF: drop the response */
   gboolean exec_ready;       /* prepare said EXECUTE */
+  gboolean digest_error;     /* a Data-Out of it failed its data digest */
   guint32 itt;
   guint32 cmdsn;
   guint32 edtl;
@@ -62,6 +63,10 @@ gboolean task_data_out_header (TgtConn *c, const IProtoPdu *pdu, guint8 **dest, 
 /* Data-Out complete.  data: the data segment when it went to the parser's
  * buffer (not straight into the command), else NULL. */
 void task_data_out_done (TgtConn *c, const IProtoPdu *pdu, const guint8 *data);
+/* A Data-Out whose data digest failed (its header was good, the Reject is
+ * already queued): counted as received, and the command ends with CHECK
+ * CONDITION once all its data arrived (RFC 7143 sec. 7.8). */
+void task_data_out_digest_error (TgtConn *c, const IProtoPdu *pdu);
 /* Task Management Function Request (task-tmf.c). */
 void task_tmf (TgtConn *c, const IProtoPdu *pdu);
 

@@ -26,6 +26,7 @@ task_get (TgtConn *c)
   t->prepared = FALSE;
   t->aborted = FALSE;
   t->exec_ready = FALSE;
+  t->digest_error = FALSE;
   t->kept = 0;
   t->want = 0;
   t->unsol_open = FALSE;
@@ -195,9 +196,34 @@ send_response (TgtTask *t)
   tgt_tx_add (&c->tx, &p, &v, v.iov_len > 0 ? 1 : 0, on_sent, t);
 }
 
+/* Ends the command with CHECK CONDITION, ABORTED COMMAND and asc/ascq,
+ * without executing it. */
+static void
+fail_aborted_command (TgtTask *t, guint16 asc)
+{
+  IProtoSense sense;
+  iproto_sense_set (&sense, IPROTO_SENSE_ABORTED_COMMAND, asc);
+  t->cmd.status = TGT_SCSI_CHECK_CONDITION;
+  t->cmd.sense_len = (guint8) iproto_sense_build (t->cmd.sense, &sense, FALSE);
+  t->cmd.in_len = 0;
+  t->exec_ready = FALSE;
+  t->unsol_open = FALSE;
+  t->n_r2t = 0;
+  send_response (t);
+}
+
 static void
 execute (TgtTask *t)
 {
+  if (t->digest_error)
+    {
+      /* sec. 7.8 option b (recovery R2Ts need ErrorRecoveryLevel 1):
+       * terminate the task with CHECK CONDITION and the iSCSI condition
+       * "protocol service CRC error" (sec. 11.4.7.2: ABORTED COMMAND,
+       * 47h/05h), after all of its data arrived; it is not executed. */
+      fail_aborted_command (t, IPROTO_ASC (0x47, 0x05));
+      return;
+    }
   if (t->exec_ready && !t->aborted)
     tgt_scsi_cmd_execute (&t->cmd);
   send_response (t);
@@ -325,15 +351,7 @@ task_data_out_header (TgtConn *c, const IProtoPdu *pdu, guint8 **dest, gsize *le
 static void
 fail_data_phase (TgtTask *t)
 {
-  IProtoSense sense;
-  iproto_sense_set (&sense, IPROTO_SENSE_ABORTED_COMMAND, IPROTO_ASC (0x4b, 0x00));
-  t->cmd.status = TGT_SCSI_CHECK_CONDITION;
-  t->cmd.sense_len = (guint8) iproto_sense_build (t->cmd.sense, &sense, FALSE);
-  t->cmd.in_len = 0;
-  t->exec_ready = FALSE;
-  t->unsol_open = FALSE;
-  t->n_r2t = 0;
-  send_response (t);
+  fail_aborted_command (t, IPROTO_ASC (0x4b, 0x00));
 }
 
 void
@@ -394,4 +412,18 @@ task_data_out_done (TgtConn *c, const IProtoPdu *pdu, const guint8 *data)
         t->r2t[slot] = t->r2t[--t->n_r2t];
     }
   progress (t);
+}
+
+void
+task_data_out_digest_error (TgtConn *c, const IProtoPdu *pdu)
+{
+  TgtTask *t = task_find (c, pdu->itt);
+  if (t == NULL || t->state != TGT_TASK_DATA_OUT)
+    return;
+  /* sec. 7.8: the PDU is discarded, but its header is sound (the header
+   * digest passed), so its offset, length, DataSN and F bit still count:
+   * that is how we know when "all the data" has arrived and the task may
+   * be answered.  Whatever bytes landed in the buffer are never used. */
+  t->digest_error = TRUE;
+  task_data_out_done (c, pdu, NULL);
 }

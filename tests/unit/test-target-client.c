@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "test-target-client.h"
+#include "libiscsi-proto/iproto-digest.h"
 #include "libiscsi-proto/iproto-login.h"
 #include "libiscsi-proto/iproto-text.h"
 
@@ -67,15 +68,40 @@ tc_write (TcConn *c, const void *buf, gsize len)
 }
 
 gboolean
-tc_send (TcConn *c, const IProtoPdu *pdu, const void *data, gsize len)
+tc_send_corrupt (TcConn *c, const IProtoPdu *pdu, const void *data, gsize len, gboolean bad_hdigest,
+                 gboolean bad_ddigest)
 {
   IProtoPdu p = *pdu;
   p.data_len = (guint32) len;
-  guint8 hdr[IPROTO_BHS_LEN + IPROTO_AHS_MAX_LEN];
-  gsize n = iproto_pdu_encode (&p, hdr, sizeof hdr, NULL);
+  guint8 hdr[IPROTO_BHS_LEN + IPROTO_AHS_MAX_LEN + IPROTO_DIGEST_LEN];
+  gsize n = iproto_pdu_encode (&p, hdr, sizeof hdr - IPROTO_DIGEST_LEN, NULL);
+  if (n == 0)
+    return FALSE;
+  if (c->hdigest)
+    {
+      /* RFC 7143 sec. 11.1: the header digest covers BHS and AHS. */
+      iproto_digest_put (hdr + n, iproto_crc32c (hdr, n) ^ (bad_hdigest ? 1u : 0u));
+      n += IPROTO_DIGEST_LEN;
+    }
   static const guint8 zero[4];
-  return n > 0 && tc_write (c, hdr, n) && (len == 0 || tc_write (c, data, len))
-         && tc_write (c, zero, iproto_pad_len ((guint32) len));
+  unsigned pad = iproto_pad_len ((guint32) len);
+  if (!tc_write (c, hdr, n) || (len > 0 && (!tc_write (c, data, len) || !tc_write (c, zero, pad))))
+    return FALSE;
+  if (c->ddigest && len > 0)
+    {
+      /* The data digest covers the data segment and its padding. */
+      struct iovec v = { (void *) data, len };
+      guint8 d[IPROTO_DIGEST_LEN];
+      iproto_digest_put (d, iproto_crc32c_iov (&v, 1, pad) ^ (bad_ddigest ? 1u : 0u));
+      return tc_write (c, d, sizeof d);
+    }
+  return TRUE;
+}
+
+gboolean
+tc_send (TcConn *c, const IProtoPdu *pdu, const void *data, gsize len)
+{
+  return tc_send_corrupt (c, pdu, data, len, FALSE, FALSE);
 }
 
 static gboolean
@@ -99,18 +125,26 @@ gboolean
 tc_recv (TcConn *c)
 {
   guint8 hdr[IPROTO_BHS_LEN + IPROTO_AHS_MAX_LEN];
+  guint8 dig[IPROTO_DIGEST_LEN];
   if (!read_full (c, hdr, IPROTO_BHS_LEN))
     return FALSE;
   gsize ahs = iproto_bhs_ahs_len (hdr);
   guint32 dlen = iproto_bhs_data_len (hdr);
   if (!read_full (c, hdr + IPROTO_BHS_LEN, ahs))
     return FALSE;
+  if (c->hdigest && (!read_full (c, dig, sizeof dig)
+                     || iproto_digest_get (dig) != iproto_crc32c (hdr, IPROTO_BHS_LEN + ahs)))
+    return FALSE;
   if (!iproto_pdu_decode (&c->rsp, hdr, IPROTO_BHS_LEN + ahs, NULL))
     return FALSE;
   g_free (c->data);
   c->data = g_malloc (dlen + 4);
   c->data_len = dlen;
-  if (!read_full (c, c->data, dlen + iproto_pad_len (dlen)))
+  gsize padded = dlen + iproto_pad_len (dlen);
+  if (!read_full (c, c->data, padded))
+    return FALSE;
+  if (c->ddigest && dlen > 0
+      && (!read_full (c, dig, sizeof dig) || iproto_digest_get (dig) != iproto_crc32c (c->data, padded)))
     return FALSE;
   return TRUE;
 }
@@ -155,6 +189,17 @@ tc_login_step (TcConn *c, guint csg, guint nsg, gboolean transit, const char *co
   if (!ok || !tc_recv (c) || c->rsp.opcode != IPROTO_OP_LOGIN_RSP)
     return -1;
   c->expstatsn = c->rsp.u.login_rsp.statsn + 1;
+  /* The target's answers, NUL-separated (sec. 6.1): note chosen digests. */
+  for (gsize off = 0; off < c->data_len;)
+    {
+      const char *kv = (const char *) c->data + off;
+      gsize kvlen = strnlen (kv, c->data_len - off);
+      if (kvlen == strlen ("HeaderDigest=CRC32C") && memcmp (kv, "HeaderDigest=CRC32C", kvlen) == 0)
+        c->offered_hdigest = TRUE;
+      if (kvlen == strlen ("DataDigest=CRC32C") && memcmp (kv, "DataDigest=CRC32C", kvlen) == 0)
+        c->offered_ddigest = TRUE;
+      off += kvlen + 1;
+    }
   return c->rsp.u.login_rsp.status_class << 8 | c->rsp.u.login_rsp.status_detail;
 }
 
@@ -177,6 +222,10 @@ tc_login (TcConn *c, const char *target, const char *const *op_keys)
     {
       c->tsih = c->rsp.u.login_rsp.tsih;
       c->cmdsn = c->rsp.u.login_rsp.expcmdsn;
+      /* Digests start with the first PDU after the final Login Response
+       * (sec. 13.1). */
+      c->hdigest = c->offered_hdigest;
+      c->ddigest = c->offered_ddigest;
     }
   return st;
 }

@@ -1,6 +1,7 @@
 /* test-target-client.h: a minimal raw iSCSI initiator for the target's
- * wire tests: blocking socket, explicit PDUs, no digests.  It exists to
- * send what a well-behaved initiator never would. */
+ * wire tests: blocking socket, explicit PDUs, CRC32C digests when the
+ * login negotiated them.  It exists to send what a well-behaved initiator
+ * never would. */
 #pragma once
 #include <glib.h>
 #include "libiscsi-proto/iproto-pdu.h"
@@ -15,6 +16,10 @@ typedef struct {
   guint32 cmdsn;
   guint32 expstatsn;
   guint32 itt;
+  /* Digests in use (after a login that negotiated them); offered_* are
+   * what the target answered during login. */
+  gboolean hdigest, ddigest;
+  gboolean offered_hdigest, offered_ddigest;
   /* last received PDU */
   IProtoPdu rsp;
   guint8 *data;
@@ -26,9 +31,13 @@ TcConn *tc_connect (guint16 port);
 void tc_free (TcConn *c);
 /* Raw bytes. */
 gboolean tc_write (TcConn *c, const void *buf, gsize len);
-/* Encodes and sends a PDU with its data (padding added). */
+/* Encodes and sends a PDU with its data (padding and digests added). */
 gboolean tc_send (TcConn *c, const IProtoPdu *pdu, const void *data, gsize len);
-/* Receives one PDU into c->rsp / c->data.  FALSE on EOF, error or timeout. */
+/* The same with a deliberately wrong header and/or data digest. */
+gboolean tc_send_corrupt (TcConn *c, const IProtoPdu *pdu, const void *data, gsize len, gboolean bad_hdigest,
+                          gboolean bad_ddigest);
+/* Receives one PDU into c->rsp / c->data.  FALSE on EOF, error, timeout or
+ * a wrong digest from the target. */
 gboolean tc_recv (TcConn *c);
 /* TRUE when the target closed the connection (EOF within 5 s, PDUs before
  * it are skipped). */

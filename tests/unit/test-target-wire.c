@@ -467,6 +467,182 @@ test_keepalive (void)
   tgt_engine_free (e);
 }
 
+static const char *const digest_keys[] = { "HeaderDigest=CRC32C", "DataDigest=CRC32C", "InitialR2T=Yes",
+                                            "ImmediateData=Yes", NULL };
+
+static TcConn *
+logged_in_digests (void)
+{
+  TcConn *c = tc_connect (port);
+  g_assert_nonnull (c);
+  g_assert_cmpint (tc_login (c, TARGET, digest_keys), ==, 0);
+  g_assert_true (c->hdigest);
+  g_assert_true (c->ddigest);
+  assert_works (c);
+  return c;
+}
+
+/* A WRITE(10) of 8 blocks at lba, CmdSN c->cmdsn (not advanced). */
+static void
+write10_pdu (IProtoPdu *p, TcConn *c, guint32 itt, guint32 lba)
+{
+  iproto_pdu_init (p, IPROTO_OP_SCSI_CMD);
+  p->itt = itt;
+  IProtoScsiCmd *s = &p->u.scsi_cmd;
+  s->final = TRUE;
+  s->write = TRUE;
+  s->attr = IPROTO_ATTR_SIMPLE;
+  s->edtl = 4096;
+  s->cmdsn = c->cmdsn;
+  s->expstatsn = c->expstatsn;
+  const guint8 cdb[10] = { 0x2a, 0, (guint8) (lba >> 24), (guint8) (lba >> 16), (guint8) (lba >> 8), (guint8) lba,
+                           0, 0, 8, 0 };
+  memcpy (s->cdb, cdb, sizeof cdb);
+}
+
+static void
+write_blocks (TcConn *c, guint32 lba, guint8 fill)
+{
+  guint8 buf[4096];
+  memset (buf, fill, sizeof buf);
+  const guint8 wr[10] = { 0x2a, 0, (guint8) (lba >> 24), (guint8) (lba >> 16), (guint8) (lba >> 8), (guint8) lba,
+                          0, 0, 8, 0 };
+  g_assert_cmpint (tc_scsi (c, wr, 10, buf, sizeof buf, 0), ==, 0);
+}
+
+static void
+assert_blocks (TcConn *c, guint32 lba, guint8 fill)
+{
+  const guint8 rd[10] = { 0x28, 0, (guint8) (lba >> 24), (guint8) (lba >> 16), (guint8) (lba >> 8), (guint8) lba,
+                          0, 0, 8, 0 };
+  g_assert_cmpint (tc_scsi (c, rd, 10, NULL, 0, 4096), ==, 0);
+  g_assert_cmpuint (c->data_len, ==, 4096);
+  for (guint i = 0; i < 4096; i++)
+    g_assert_cmpuint (c->data[i], ==, fill);
+}
+
+/* Next PDU, NOP-Ins (keepalive) skipped. */
+static void
+recv_skip_nop (TcConn *c)
+{
+  do
+    g_assert_true (tc_recv (c));
+  while (c->rsp.opcode == IPROTO_OP_NOP_IN);
+}
+
+static void
+assert_digest_reject (TcConn *c, guint32 itt)
+{
+  recv_skip_nop (c);
+  g_assert_cmpuint (c->rsp.opcode, ==, IPROTO_OP_REJECT);
+  g_assert_cmpuint (c->rsp.u.reject.reason, ==, IPROTO_REJECT_DATA_DIGEST);
+  /* sec. 11.17.3: the data segment is the rejected header (ITT at 16). */
+  g_assert_cmpuint (c->data_len, ==, 48);
+  g_assert_cmpuint ((guint32) c->data[16] << 24 | c->data[17] << 16 | c->data[18] << 8 | c->data[19], ==, itt);
+}
+
+static void
+test_data_digest_immediate (void)
+{
+  /* RFC 7143 sec. 7.8: a command whose immediate data fails the data
+   * digest is rejected (0x02) and discarded: not executed, its CmdSN not
+   * consumed (the next command may take it), the connection goes on. */
+  TcConn *c = logged_in_digests ();
+  write_blocks (c, 64, 0x11);
+  guint8 new[4096];
+  memset (new, 0x22, sizeof new);
+  IProtoPdu p;
+  guint32 itt = ++c->itt;
+  write10_pdu (&p, c, itt, 64);
+  g_assert_true (tc_send_corrupt (c, &p, new, sizeof new, FALSE, TRUE));
+  assert_digest_reject (c, itt);
+  /* This READ carries the CmdSN of the discarded WRITE: it runs only if
+   * that CmdSN was not consumed, and it sees the old data. */
+  assert_blocks (c, 64, 0x11);
+  /* The retry with a good digest is executed. */
+  write10_pdu (&p, c, itt, 64);
+  c->cmdsn++;
+  g_assert_true (tc_send (c, &p, new, sizeof new));
+  recv_skip_nop (c);
+  g_assert_cmpuint (c->rsp.opcode, ==, IPROTO_OP_SCSI_RSP);
+  g_assert_cmpuint (c->rsp.itt, ==, itt);
+  g_assert_cmpuint (c->rsp.u.scsi_rsp.status, ==, 0);
+  c->expstatsn = c->rsp.u.scsi_rsp.statsn + 1;
+  assert_blocks (c, 64, 0x22);
+  tc_free (c);
+}
+
+static void
+test_data_digest_data_out (void)
+{
+  /* sec. 7.8: a Data-Out that fails its data digest is rejected (0x02);
+   * at ErrorRecoveryLevel 0 (no recovery R2T) the task ends with CHECK
+   * CONDITION, "protocol service CRC error" (sec. 11.4.7.2: ABORTED
+   * COMMAND 47h/05h) once all its data arrived; it is not executed and
+   * the connection keeps working. */
+  TcConn *c = logged_in_digests ();
+  write_blocks (c, 80, 0x44);
+  guint8 new[4096];
+  memset (new, 0x55, sizeof new);
+  IProtoPdu p;
+  guint32 itt = ++c->itt;
+  write10_pdu (&p, c, itt, 80);
+  c->cmdsn++;
+  g_assert_true (tc_send (c, &p, NULL, 0));
+  recv_skip_nop (c);
+  g_assert_cmpuint (c->rsp.opcode, ==, IPROTO_OP_R2T);
+  g_assert_cmpuint (c->rsp.u.r2t.desired_len, ==, 4096);
+  guint32 ttt = c->rsp.u.r2t.ttt;
+  /* Two Data-Out PDUs: the first with a bad digest, the last good. */
+  for (guint i = 0; i < 2; i++)
+    {
+      IProtoPdu d;
+      iproto_pdu_init (&d, IPROTO_OP_DATA_OUT);
+      d.itt = itt;
+      d.u.data_out.ttt = ttt;
+      d.u.data_out.final = i == 1;
+      d.u.data_out.datasn = i;
+      d.u.data_out.buffer_offset = i * 2048;
+      d.u.data_out.expstatsn = c->expstatsn;
+      g_assert_true (tc_send_corrupt (c, &d, new + i * 2048, 2048, FALSE, i == 0));
+      if (i == 0)
+        assert_digest_reject (c, itt);
+    }
+  recv_skip_nop (c);
+  g_assert_cmpuint (c->rsp.opcode, ==, IPROTO_OP_SCSI_RSP);
+  g_assert_cmpuint (c->rsp.itt, ==, itt);
+  g_assert_cmpuint (c->rsp.u.scsi_rsp.status, ==, 2);
+  c->expstatsn = c->rsp.u.scsi_rsp.statsn + 1;
+  /* SenseLength, then fixed format sense: key at 2, ASC/ASCQ at 12/13. */
+  g_assert_cmpuint (c->data_len, >=, 2 + 14);
+  g_assert_cmpuint (c->data[2 + 2] & 0x0f, ==, 0x0b);
+  g_assert_cmpuint (c->data[2 + 12], ==, 0x47);
+  g_assert_cmpuint (c->data[2 + 13], ==, 0x05);
+  assert_blocks (c, 80, 0x44);
+  assert_works (c);
+  tc_free (c);
+}
+
+static void
+test_header_digest (void)
+{
+  /* sec. 7.8: after a header digest error no field of the header can be
+   * trusted, its length included: the target drops the connection.  The
+   * other sessions are not disturbed (bystander-survived checks one). */
+  TcConn *c = logged_in_digests ();
+  IProtoPdu p;
+  iproto_pdu_init (&p, IPROTO_OP_SCSI_CMD);
+  p.itt = ++c->itt;
+  p.u.scsi_cmd.final = TRUE;
+  p.u.scsi_cmd.attr = IPROTO_ATTR_SIMPLE;
+  p.u.scsi_cmd.cmdsn = c->cmdsn;
+  g_assert_true (tc_send_corrupt (c, &p, NULL, 0, TRUE, FALSE));
+  g_assert_true (tc_closed (c));
+  tc_free (c);
+  TcConn *other = logged_in_digests ();
+  tc_free (other);
+}
+
 static void
 test_bystander_survived (void)
 {
@@ -497,6 +673,9 @@ main (int argc, char **argv)
   g_test_add_func ("/target/wire/discovery", test_discovery);
   g_test_add_func ("/target/wire/logout", test_logout);
   g_test_add_func ("/target/wire/keepalive", test_keepalive);
+  g_test_add_func ("/target/wire/data-digest-immediate", test_data_digest_immediate);
+  g_test_add_func ("/target/wire/data-digest-data-out", test_data_digest_data_out);
+  g_test_add_func ("/target/wire/header-digest", test_header_digest);
   g_test_add_func ("/target/wire/bystander-survived", test_bystander_survived);
   int rc = g_test_run ();
   tgt_engine_shutdown (engine, 100);
