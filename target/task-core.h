@@ -71,6 +71,10 @@ void task_data_out_digest_error (TgtConn *c, const IProtoPdu *pdu);
 void task_tmf (TgtConn *c, const IProtoPdu *pdu);
 
 TgtTask *task_find (TgtConn *c, guint32 itt);
+/* Aborts t (TMF): no response will be sent for it (sec. 4.2.3); released
+ * now, or when a Data-Out being received into its buffer ends.  In the
+ * worker of t->conn. */
+void task_abort (TgtTask *t);
 /* Drops every task of c (connection closing). */
 void task_drop_all (TgtConn *c);
 void task_release (TgtTask *t);

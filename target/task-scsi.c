@@ -69,6 +69,19 @@ task_find (TgtConn *c, guint32 itt)
 }
 
 void
+task_abort (TgtTask *t)
+{
+  t->aborted = TRUE;
+  /* A Data-Out may be landing in this task's buffer right now (zero copy:
+   * the parser holds a pointer into it until the PDU ends), when the abort
+   * came from another connection between two reads.  The buffer must live
+   * until then: task_data_out_done() releases the task. */
+  if (t->conn->rx_task == t)
+    return;
+  task_release (t);
+}
+
+void
 task_drop_all (TgtConn *c)
 {
   while (c->tasks.head != NULL)
@@ -333,13 +346,14 @@ task_data_out_header (TgtConn *c, const IProtoPdu *pdu, guint8 **dest, gsize *le
   TgtTask *t = task_find (c, pdu->itt);
   *dest = NULL;
   *len = 0;
-  if (t == NULL || t->state != TGT_TASK_DATA_OUT)
+  if (t == NULL || t->state != TGT_TASK_DATA_OUT || t->aborted)
     return TRUE; /* an aborted task's data: discard quietly */
   guint64 end = (guint64) d->buffer_offset + pdu->data_len;
   if (end <= t->want && pdu->data_len > 0)
     {
       *dest = t->cmd.out_buf + d->buffer_offset;
       *len = pdu->data_len;
+      c->rx_task = t;
     }
   return TRUE;
 }
@@ -359,6 +373,12 @@ task_data_out_done (TgtConn *c, const IProtoPdu *pdu, const guint8 *data)
 {
   const IProtoDataOut *d = &pdu->u.data_out;
   TgtTask *t = task_find (c, pdu->itt);
+  c->rx_task = NULL; /* the PDU is complete: its buffer is no longer written */
+  if (t != NULL && t->aborted)
+    {
+      task_release (t); /* aborted while this PDU arrived (task_abort) */
+      return;
+    }
   if (t == NULL || t->state != TGT_TASK_DATA_OUT)
     return;
   guint32 off = d->buffer_offset;
@@ -418,8 +438,11 @@ void
 task_data_out_digest_error (TgtConn *c, const IProtoPdu *pdu)
 {
   TgtTask *t = task_find (c, pdu->itt);
-  if (t == NULL || t->state != TGT_TASK_DATA_OUT)
-    return;
+  if (t == NULL || t->state != TGT_TASK_DATA_OUT || t->aborted)
+    {
+      task_data_out_done (c, pdu, NULL); /* ends the receive, releases an aborted task */
+      return;
+    }
   /* sec. 7.8: the PDU is discarded, but its header is sound (the header
    * digest passed), so its offset, length, DataSN and F bit still count:
    * that is how we know when "all the data" has arrived and the task may

@@ -287,6 +287,20 @@ test_garbage (void)
     }
 }
 
+/* A second connection (CID cid) joining a's session by its TSIH. */
+static TcConn *
+join_session (TcConn *a, guint16 cid)
+{
+  TcConn *b = tc_connect (port);
+  memcpy (b->isid, a->isid, 6);
+  b->tsih = a->tsih;
+  b->cid = cid;
+  b->cmdsn = a->cmdsn;
+  g_assert_cmpint (tc_login (b, TARGET, NULL), ==, 0);
+  g_assert_cmpuint (b->tsih, ==, a->tsih);
+  return b;
+}
+
 static void
 test_second_connection (void)
 {
@@ -295,13 +309,7 @@ test_second_connection (void)
   const char *mc[] = { "MaxConnections=4", NULL };
   TcConn *a = tc_connect (port);
   g_assert_cmpint (tc_login (a, TARGET, mc), ==, 0);
-  TcConn *b = tc_connect (port);
-  memcpy (b->isid, a->isid, 6);
-  b->tsih = a->tsih;
-  b->cid = 1;
-  b->cmdsn = a->cmdsn;
-  g_assert_cmpint (tc_login (b, TARGET, NULL), ==, 0);
-  g_assert_cmpuint (b->tsih, ==, a->tsih);
+  TcConn *b = join_session (a, 1);
   b->cmdsn = a->cmdsn;
   assert_works (a);
   b->cmdsn = a->cmdsn;
@@ -643,6 +651,163 @@ test_header_digest (void)
   tc_free (other);
 }
 
+/* WRITE(10) of 8 blocks at lba without data: with InitialR2T=Yes and no
+ * immediate data the target asks for it with an R2T and holds the task
+ * until it comes.  Returns the R2T's transfer tag. */
+static guint32
+hold_write (TcConn *c, guint32 itt, guint32 lba)
+{
+  IProtoPdu p;
+  write10_pdu (&p, c, itt, lba);
+  c->cmdsn++;
+  g_assert_true (tc_send (c, &p, NULL, 0));
+  recv_skip_nop (c);
+  g_assert_cmpuint (c->rsp.opcode, ==, IPROTO_OP_R2T);
+  g_assert_cmpuint (c->rsp.itt, ==, itt);
+  return c->rsp.u.r2t.ttt;
+}
+
+/* The Data-Out an R2T asked for (all 4096 bytes, F=1). */
+static void
+send_data_out (TcConn *c, guint32 itt, guint32 ttt, guint8 fill)
+{
+  guint8 buf[4096];
+  memset (buf, fill, sizeof buf);
+  IProtoPdu d;
+  iproto_pdu_init (&d, IPROTO_OP_DATA_OUT);
+  d.itt = itt;
+  d.u.data_out.ttt = ttt;
+  d.u.data_out.final = TRUE;
+  d.u.data_out.expstatsn = c->expstatsn;
+  g_assert_true (tc_send (c, &d, buf, sizeof buf));
+}
+
+/* The next PDU is the GOOD answer to itt. */
+static void
+expect_good (TcConn *c, guint32 itt)
+{
+  recv_skip_nop (c);
+  g_assert_cmpuint (c->rsp.opcode, ==, IPROTO_OP_SCSI_RSP);
+  g_assert_cmpuint (c->rsp.itt, ==, itt);
+  g_assert_cmpuint (c->rsp.u.scsi_rsp.status, ==, 0);
+  c->expstatsn = c->rsp.u.scsi_rsp.statsn + 1;
+}
+
+/* An immediate TMF; returns its response code. */
+static guint8
+send_tmf (TcConn *c, guint8 function, guint32 rtt, guint32 refcmdsn)
+{
+  IProtoPdu p;
+  iproto_pdu_init (&p, IPROTO_OP_TMF_REQ);
+  p.itt = ++c->itt;
+  p.immediate = TRUE;
+  p.u.tmf_req.function = function;
+  p.u.tmf_req.lun = 0;
+  p.u.tmf_req.rtt = rtt;
+  p.u.tmf_req.refcmdsn = refcmdsn;
+  p.u.tmf_req.cmdsn = c->cmdsn;
+  p.u.tmf_req.expstatsn = c->expstatsn;
+  g_assert_true (tc_send (c, &p, NULL, 0));
+  recv_skip_nop (c);
+  g_assert_cmpuint (c->rsp.opcode, ==, IPROTO_OP_TMF_RSP);
+  g_assert_cmpuint (c->rsp.itt, ==, p.itt);
+  c->expstatsn = c->rsp.u.tmf_rsp.statsn + 1;
+  return c->rsp.u.tmf_rsp.response;
+}
+
+/* TEST UNIT READY whose answer must be the very next PDU (no response of
+ * an aborted task before it); returns the status, sense in c->data. */
+static int
+next_tur (TcConn *c)
+{
+  IProtoPdu p;
+  iproto_pdu_init (&p, IPROTO_OP_SCSI_CMD);
+  p.itt = ++c->itt;
+  p.u.scsi_cmd.final = TRUE;
+  p.u.scsi_cmd.attr = IPROTO_ATTR_SIMPLE;
+  p.u.scsi_cmd.cmdsn = c->cmdsn++;
+  p.u.scsi_cmd.expstatsn = c->expstatsn;
+  g_assert_true (tc_send (c, &p, NULL, 0));
+  recv_skip_nop (c);
+  g_assert_cmpuint (c->rsp.opcode, ==, IPROTO_OP_SCSI_RSP);
+  g_assert_cmpuint (c->rsp.itt, ==, p.itt);
+  c->expstatsn = c->rsp.u.scsi_rsp.statsn + 1;
+  return c->rsp.u.scsi_rsp.status;
+}
+
+static void
+assert_reset_ua (TcConn *c)
+{
+  /* CHECK CONDITION, UNIT ATTENTION, BUS DEVICE RESET FUNCTION OCCURRED
+   * (29h/03h), fixed format after the 2-byte SenseLength. */
+  g_assert_cmpint (next_tur (c), ==, 2);
+  g_assert_cmpuint (c->data_len, >=, 2 + 14);
+  g_assert_cmpuint (c->data[2 + 2] & 0x0f, ==, 0x06);
+  g_assert_cmpuint (c->data[2 + 12], ==, 0x29);
+  g_assert_cmpuint (c->data[2 + 13], ==, 0x03);
+}
+
+static void
+test_tmf_across_connections (void)
+{
+  /* RFC 7143 sec. 4.2, 11.5.1: a task has allegiance to its connection,
+   * a TMF may come on any connection of the session.  With two workers,
+   * consecutively accepted connections live on different threads (round
+   * robin), so A's tasks are touched from B's TMF through a post. */
+  const char *keys[] = { "MaxConnections=2", "InitialR2T=Yes", "ImmediateData=No", NULL };
+  TcConn *a = tc_connect (port);
+  g_assert_cmpint (tc_login (a, TARGET, keys), ==, 0);
+  TcConn *b = join_session (a, 1);
+  assert_works (a);
+  send_data_out (a, 0x1000, hold_write (a, 0x1000, 96), 0x77);
+  expect_good (a, 0x1000);
+  /* ABORT TASK on B for a WRITE that A holds: Function complete. */
+  guint32 w1 = 0x1001, w1_cmdsn = a->cmdsn;
+  guint32 ttt = hold_write (a, w1, 96);
+  b->cmdsn = a->cmdsn;
+  g_assert_cmpuint (send_tmf (b, IPROTO_TMF_ABORT_TASK, w1, w1_cmdsn), ==, IPROTO_TMF_RSP_COMPLETE);
+  /* The task is gone: its late data is dropped, it is never answered
+   * (the next answer on A is for the next command), nothing was written. */
+  send_data_out (a, w1, ttt, 0x66);
+  g_assert_cmpint (next_tur (a), ==, 0);
+  assert_blocks (a, 96, 0x77);
+  b->cmdsn = a->cmdsn;
+  g_assert_cmpuint (send_tmf (b, IPROTO_TMF_ABORT_TASK, w1, w1_cmdsn), ==, IPROTO_TMF_RSP_NO_TASK);
+  g_assert_cmpuint (send_tmf (b, IPROTO_TMF_ABORT_TASK, 0xdead, w1_cmdsn), ==, IPROTO_TMF_RSP_NO_TASK);
+  /* LOGICAL UNIT RESET from B ends the task A holds and the one another
+   * session (another I_T nexus) holds; both nexuses see the reset's unit
+   * attention next (SAM-5 7.7). */
+  TcConn *o = tc_connect (port);
+  g_assert_cmpint (tc_login (o, TARGET, keys), ==, 0);
+  assert_works (o);
+  guint32 ttt_a = hold_write (a, 0x1002, 104);
+  guint32 ttt_o = hold_write (o, 0x2002, 112);
+  b->cmdsn = a->cmdsn;
+  g_assert_cmpuint (send_tmf (b, IPROTO_TMF_LOGICAL_UNIT_RESET, IPROTO_RESERVED_TAG, 0), ==,
+                    IPROTO_TMF_RSP_COMPLETE);
+  send_data_out (a, 0x1002, ttt_a, 0x88);
+  send_data_out (o, 0x2002, ttt_o, 0x99);
+  assert_reset_ua (a);
+  assert_reset_ua (o);
+  assert_blocks (a, 104, 0);
+  assert_blocks (o, 112, 0);
+  /* ABORT TASK SET from B: A's held task goes, the other session's stays
+   * (it is another nexus's task set) and completes. */
+  guint32 ttt_a2 = hold_write (a, 0x1003, 104);
+  guint32 ttt_o2 = hold_write (o, 0x2003, 112);
+  b->cmdsn = a->cmdsn;
+  g_assert_cmpuint (send_tmf (b, IPROTO_TMF_ABORT_TASK_SET, IPROTO_RESERVED_TAG, 0), ==, IPROTO_TMF_RSP_COMPLETE);
+  send_data_out (a, 0x1003, ttt_a2, 0x88);
+  g_assert_cmpint (next_tur (a), ==, 0);
+  send_data_out (o, 0x2003, ttt_o2, 0x99);
+  expect_good (o, 0x2003);
+  assert_blocks (a, 104, 0);
+  assert_blocks (o, 112, 0x99);
+  tc_free (o);
+  tc_free (b);
+  tc_free (a);
+}
+
 static void
 test_bystander_survived (void)
 {
@@ -676,6 +841,7 @@ main (int argc, char **argv)
   g_test_add_func ("/target/wire/data-digest-immediate", test_data_digest_immediate);
   g_test_add_func ("/target/wire/data-digest-data-out", test_data_digest_data_out);
   g_test_add_func ("/target/wire/header-digest", test_header_digest);
+  g_test_add_func ("/target/wire/tmf-across-connections", test_tmf_across_connections);
   g_test_add_func ("/target/wire/bystander-survived", test_bystander_survived);
   int rc = g_test_run ();
   tgt_engine_shutdown (engine, 100);
