@@ -2,29 +2,33 @@
 #include "config.h"
 
 #include "target/discovery-isns.h"
+#include "target/portal-addresses.h"
 #include "discovery/isns-client.h"
 
 #include <string.h>
 
 struct TgtIsns {
   IDiscIsnsClient *client;
+  char *server;
 };
 
-static gboolean
-is_wildcard (const char *host)
+/* The addresses to register for portal p: its own, or for a wildcard
+ * portal the host's real addresses (portal-addresses.h), the one toward
+ * the iSNS server first.  Strings are kept in keep until the client has
+ * copied them. */
+static GPtrArray *
+portal_addresses (TgtIsns *isns, const TgtConfigPortal *p, GPtrArray *keep)
 {
-  return strcmp (host, "0.0.0.0") == 0 || strcmp (host, "::") == 0;
-}
-
-/* A portal bound to a wildcard address is registered with the loopback
- * address of its family: iSNS needs a concrete address (RFC 4171
- * sec. 6.5.1), and the host's addresses are not known here. */
-static const char *
-portal_address (const TgtConfigPortal *p)
-{
-  if (!is_wildcard (p->host))
-    return p->host;
-  return strchr (p->host, ':') != NULL ? "::1" : "127.0.0.1";
+  GPtrArray *list;
+  if (tgt_portal_is_wildcard (p->host))
+    list = tgt_portal_addresses (p->host, isns->server);
+  else
+    {
+      list = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (list, g_strdup (p->host));
+    }
+  g_ptr_array_add (keep, list);
+  return list;
 }
 
 static void
@@ -45,14 +49,22 @@ describe (TgtIsns *isns, const TgtConfig *cfg)
   GArray *portals = g_array_new (FALSE, TRUE, sizeof (IDiscIsnsPortal));
   GArray *nodes = g_array_new (FALSE, TRUE, sizeof (IDiscIsnsNode));
   GArray *pgs = g_array_new (FALSE, TRUE, sizeof (IDiscIsnsPortalGroup));
+  GPtrArray *keep = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  /* Addresses per portal group, in portal order (one array per portal). */
+  GPtrArray *addrs = g_ptr_array_new ();
   for (guint i = 0; i < cfg->portal_groups->len; i++)
     {
       const TgtConfigPortalGroup *pg = cfg->portal_groups->pdata[i];
       for (guint j = 0; j < pg->portals->len; j++)
         {
           const TgtConfigPortal *p = pg->portals->pdata[j];
-          IDiscIsnsPortal ip = { portal_address (p), p->port };
-          g_array_append_val (portals, ip);
+          GPtrArray *list = portal_addresses (isns, p, keep);
+          g_ptr_array_add (addrs, list);
+          for (guint a = 0; a < list->len; a++)
+            {
+              IDiscIsnsPortal ip = { list->pdata[a], p->port };
+              g_array_append_val (portals, ip);
+            }
         }
     }
   for (guint i = 0; i < cfg->targets->len; i++)
@@ -60,16 +72,21 @@ describe (TgtIsns *isns, const TgtConfig *cfg)
       const TgtConfigTarget *t = cfg->targets->pdata[i];
       IDiscIsnsNode n = { t->iqn, t->alias, IDISC_NODE_TARGET };
       g_array_append_val (nodes, n);
+      guint portal_no = 0;
       for (guint k = 0; k < cfg->portal_groups->len; k++)
         {
           const TgtConfigPortalGroup *pg = cfg->portal_groups->pdata[k];
-          if (!tgt_config_target_in_group (t, pg->tpgt))
-            continue;
-          for (guint j = 0; j < pg->portals->len; j++)
+          for (guint j = 0; j < pg->portals->len; j++, portal_no++)
             {
+              if (!tgt_config_target_in_group (t, pg->tpgt))
+                continue;
               const TgtConfigPortal *p = pg->portals->pdata[j];
-              IDiscIsnsPortalGroup g = { t->iqn, portal_address (p), p->port, pg->tpgt };
-              g_array_append_val (pgs, g);
+              GPtrArray *list = addrs->pdata[portal_no];
+              for (guint a = 0; a < list->len; a++)
+                {
+                  IDiscIsnsPortalGroup g = { t->iqn, list->pdata[a], p->port, pg->tpgt };
+                  g_array_append_val (pgs, g);
+                }
             }
         }
     }
@@ -79,12 +96,15 @@ describe (TgtIsns *isns, const TgtConfig *cfg)
   g_array_unref (portals);
   g_array_unref (nodes);
   g_array_unref (pgs);
+  g_ptr_array_unref (addrs);
+  g_ptr_array_unref (keep);
 }
 
 TgtIsns *
 tgt_isns_new (const char *server, const TgtConfig *cfg, GError **error)
 {
   TgtIsns *isns = g_new0 (TgtIsns, 1);
+  isns->server = g_strdup (server);
   isns->client = idisc_isns_client_new (server, NULL, 0);
   /* ESI (RFC 4171 sec. 6.3.4): the server polls the portal at this
    * interval and drops the entity after missed answers. */
@@ -96,6 +116,7 @@ tgt_isns_new (const char *server, const TgtConfig *cfg, GError **error)
   if (!idisc_isns_client_start (isns->client, error))
     {
       g_object_unref (isns->client);
+      g_free (isns->server);
       g_free (isns);
       return NULL;
     }
@@ -116,5 +137,6 @@ tgt_isns_free (TgtIsns *isns)
     return;
   idisc_isns_client_stop (isns->client, TRUE);
   g_object_unref (isns->client);
+  g_free (isns->server);
   g_free (isns);
 }

@@ -2,14 +2,9 @@
 #include "config.h"
 
 #include "target/discovery-sendtargets.h"
+#include "target/portal-addresses.h"
 
 #include <string.h>
-
-static gboolean
-is_wildcard (const char *host)
-{
-  return strcmp (host, "0.0.0.0") == 0 || strcmp (host, "::") == 0 || host[0] == '\0';
-}
 
 static void
 add_target (const TgtConfig *cfg, const TgtConfigTarget *t, const char *local_host, guint16 local_port,
@@ -24,7 +19,7 @@ add_target (const TgtConfig *cfg, const TgtConfigTarget *t, const char *local_ho
       for (guint j = 0; j < pg->portals->len; j++)
         {
           const TgtConfigPortal *p = pg->portals->pdata[j];
-          const char *host = is_wildcard (p->host) && local_host != NULL ? local_host : p->host;
+          const char *host = tgt_portal_is_wildcard (p->host) && local_host != NULL ? local_host : p->host;
           guint port = p->port != 0 ? p->port : local_port;
           /* sec. 13.8: domainname[:port][,portal-group-tag]; an IPv6
            * literal goes in brackets. */
