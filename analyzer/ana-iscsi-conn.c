@@ -82,6 +82,8 @@ void ana_iscsi_conn_free(AnaIscsiConn *c)
 	g_free(c);
 }
 
+static void forget_after_gap(AnaIscsiConn *c);
+
 static void on_event(AnaStreamEvent ev, const char *message, gpointer user_data)
 {
 	AnaIscsiConn *c = user_data;
@@ -101,9 +103,11 @@ static void on_event(AnaStreamEvent ev, const char *message, gpointer user_data)
 	case ANA_STREAM_HEADER_DIGEST:
 		c->ctx->stats.digest_errors++;
 		ana_record_error(r, "header digest error");
+		forget_after_gap(c);   /* a PDU is lost as surely as in a gap */
 		break;
 	case ANA_STREAM_BAD_HEADER:
 		ana_record_error(r, "not a valid PDU");
+		forget_after_gap(c);
 		break;
 	default:
 		break;

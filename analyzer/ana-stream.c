@@ -77,8 +77,24 @@ static bool sender_ok(IProtoSender sender, const IProtoOpcodeInfo *info)
 	return sender == 0 || info->sender == sender;
 }
 
-AnaBhsVerdict ana_stream_plausible(IProtoSender sender, bool header_digest, const uint8_t *buf,
-				   size_t len)
+/* Byte 1 bit 7 is a fixed 1 in these PDUs (RFC 7143 sec. 11.4, 11.5,
+ * 11.6, 11.8, 11.9, 11.14-11.19); receivers need not check it, but a
+ * search for a header should: runs of zero bytes would otherwise look
+ * like NOP-Outs. */
+static bool fixed_bit_ok(const uint8_t *bhs)
+{
+	switch (bhs[0] & 0x3f) {
+	case IPROTO_OP_NOP_OUT: case IPROTO_OP_NOP_IN: case IPROTO_OP_TMF_REQ: case IPROTO_OP_TMF_RSP:
+	case IPROTO_OP_SCSI_RSP: case IPROTO_OP_R2T: case IPROTO_OP_ASYNC_MSG: case IPROTO_OP_REJECT:
+	case IPROTO_OP_LOGOUT_REQ: case IPROTO_OP_LOGOUT_RSP: case IPROTO_OP_SNACK_REQ:
+		return (bhs[1] & 0x80) != 0;
+	}
+	return true;
+}
+
+/* One header: *total gets the whole PDU's length on the wire. */
+static AnaBhsVerdict one_header(IProtoSender sender, bool header_digest, bool data_digest,
+				const uint8_t *buf, size_t len, size_t *total)
 {
 	const IProtoOpcodeInfo *info;
 	IProtoPdu pdu;
@@ -95,6 +111,10 @@ AnaBhsVerdict ana_stream_plausible(IProtoSender sender, bool header_digest, cons
 		return ANA_BHS_NO;
 	if ((buf[0] & 0x40) && !info->may_be_immediate)
 		return ANA_BHS_NO;
+	if (len < 2)
+		return ANA_BHS_NEED_MORE;
+	if (!fixed_bit_ok(buf))
+		return ANA_BHS_NO;
 	if (len < IPROTO_BHS_LEN)
 		return ANA_BHS_NEED_MORE;
 	if (iproto_bhs_data_len(buf) > ANA_STREAM_RESYNC_MAX_DATA)
@@ -108,7 +128,27 @@ AnaBhsVerdict ana_stream_plausible(IProtoSender sender, bool header_digest, cons
 		return ANA_BHS_NO;
 	if (!iproto_pdu_decode(&pdu, buf, IPROTO_BHS_LEN + ahs, NULL))
 		return ANA_BHS_NO;
+	*total = need + pdu.data_len + iproto_pad_len(pdu.data_len) +
+		 (data_digest && pdu.data_len ? IPROTO_DIGEST_LEN : 0);
 	return ANA_BHS_YES;
+}
+
+AnaBhsVerdict ana_stream_plausible(IProtoSender sender, bool header_digest, bool data_digest,
+				   const uint8_t *buf, size_t len, bool at_end)
+{
+	size_t total = 0, next_total;
+	AnaBhsVerdict v = one_header(sender, header_digest, data_digest, buf, len, &total);
+
+	if (v != ANA_BHS_YES)
+		return at_end && v == ANA_BHS_NEED_MORE ? ANA_BHS_NO : v;
+	/* Without digests 48 bytes that decode are weak evidence: the PDU
+	 * they announce must be followed by another header that decodes. */
+	if (len <= total)
+		return at_end ? ANA_BHS_YES : ANA_BHS_NEED_MORE;
+	v = one_header(sender, header_digest, data_digest, buf + total, len - total, &next_total);
+	if (v == ANA_BHS_NEED_MORE)
+		return at_end ? ANA_BHS_YES : ANA_BHS_NEED_MORE;
+	return v;
 }
 
 static void emit(AnaStream *s)
@@ -271,14 +311,14 @@ static void report_resync(AnaStream *s)
 
 /* Work through s->scan: search while resynchronising, frame otherwise.
  * Leaves at most one incomplete candidate header in it. */
-static void drain_scan(AnaStream *s)
+static void drain_scan(AnaStream *s, bool at_end)
 {
 	size_t pos = 0;
 
 	while (pos < s->scan->len) {
 		if (s->state == ST_RESYNC) {
-			AnaBhsVerdict v = ana_stream_plausible(s->sender, s->hd, s->scan->data + pos,
-							       s->scan->len - pos);
+			AnaBhsVerdict v = ana_stream_plausible(s->sender, s->hd, s->dd, s->scan->data + pos,
+							       s->scan->len - pos, at_end);
 			if (v == ANA_BHS_NEED_MORE)
 				break;
 			if (v == ANA_BHS_NO) {
@@ -316,7 +356,7 @@ void ana_stream_feed(AnaStream *s, const uint8_t *buf, size_t len)
 			put_back(s);
 	}
 	g_byte_array_append(s->scan, buf, (guint) len);
-	drain_scan(s);
+	drain_scan(s, false);
 }
 
 static const char *current_name(const AnaStream *s)
@@ -369,6 +409,9 @@ void ana_stream_gap(AnaStream *s, uint64_t missing)
 
 void ana_stream_end(AnaStream *s)
 {
+	/* The last PDU of a stream has no successor to vouch for it. */
+	if (s->state == ST_RESYNC && s->scan->len > 0)
+		drain_scan(s, true);
 	if ((s->state == ST_HEADER && s->hdr_have > 0) || s->state == ST_DATA || s->state == ST_DIGEST)
 		event(s, ANA_STREAM_TRUNCATED, "stream ended inside a %s at stream offset %" G_GUINT64_FORMAT,
 		      current_name(s), s->pdu_offset);

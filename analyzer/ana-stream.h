@@ -7,7 +7,8 @@
  * in the capture or a header that cannot be a PDU it scans byte by byte for
  * a plausible BHS (defined opcode sent by this side, a header the decoder
  * accepts, a modest data length, a matching header digest when digests are
- * on) and carries on from there, saying how many bytes it skipped.
+ * on, and another such header right after the PDU it announces) and
+ * carries on from there, saying how many bytes it skipped.
  * Decoding is libiscsi-proto's (iproto_pdu_decode); this file only frames. */
 #pragma once
 #include <stdbool.h>
@@ -22,7 +23,7 @@ G_BEGIN_DECLS
 /* Data bytes held per PDU for decoding (text keys, sense, Reject header). */
 #define ANA_STREAM_KEEP_DATA (64u * 1024u)
 /* A resynchronisation candidate must announce no more data than this. */
-#define ANA_STREAM_RESYNC_MAX_DATA (1u << 20)
+#define ANA_STREAM_RESYNC_MAX_DATA (256u * 1024u)
 
 typedef struct {
 	const IProtoPdu *pdu;
@@ -67,8 +68,11 @@ void ana_stream_gap(AnaStream *s, uint64_t missing);
 void ana_stream_end(AnaStream *s);
 
 typedef enum { ANA_BHS_NO, ANA_BHS_YES, ANA_BHS_NEED_MORE } AnaBhsVerdict;
-/* Could buf (len bytes available) start a PDU sent by sender? */
-AnaBhsVerdict ana_stream_plausible(IProtoSender sender, bool header_digest, const uint8_t *buf,
-				   size_t len);
+/* Could buf (len bytes available) start a PDU sent by sender?  The header
+ * must decode and announce a modest length, and the header after that PDU
+ * must decode too (at_end: the stream has ended, so a PDU that reaches it
+ * needs no successor). */
+AnaBhsVerdict ana_stream_plausible(IProtoSender sender, bool header_digest, bool data_digest,
+				   const uint8_t *buf, size_t len, bool at_end);
 
 G_END_DECLS
