@@ -7,7 +7,8 @@
 # --json lines parse, and damaged copies of the capture give a precise
 # message and exit status (a truncated file: 2 and "capture damaged"; a
 # byte that is no PDU: a resync; a flipped data byte: a data digest
-# mismatch).
+# mismatch).  Last, the iSNS messages of itn-targetd registering with
+# itn-isnsd, counted against tshark.
 . "$top_srcdir/tests/lib/common.sh"
 . "$top_srcdir/tests/integration/target-lib.sh"
 ITNCTL=$top_builddir/cli/itnctl
@@ -18,7 +19,7 @@ EDIT=$top_srcdir/tests/integration/analyze-pcap-edit.py
 need_cmd tshark dumpcap python3
 need_root
 
-plan 19
+plan 21
 SECRET=analyzesecret42
 targetd_start ana --target "$TGT_IQN" --lun mem:64M --chap "alice:$SECRET"
 P=$ana_port
@@ -130,4 +131,36 @@ check "a flipped data byte (frame ${frame:-none}): the SCSI Command is shown wit
 	sh -c "[ $rc -eq 0 ] && grep -q 'SCSI Command .*cdb=WRITE(16).*ddigest=mismatch !! data digest mismatch' '$ITN_TMP/bad-data.out' &&
 	       grep -q '^== protocol errors 1 (digest errors 1)' '$ITN_TMP/bad-data.out'"
 check "itn-targetd still running" targetd_alive ana
+
+# iSNS: itn-targetd registering with itn-isnsd, itnctl querying it.
+IP=$(free_port)
+ISNSD=$top_builddir/isnsd/itn-isnsd
+[ -x "$ISNSD" ] || bail "itn-isnsd not built"
+spawn isnsd "$ISNSD" -f --listen "127.0.0.1:$IP" --db "$ITN_TMP/isnsdb"
+wait_port "$IP" 10 || bail "itn-isnsd did not start"
+ICAP=$ITN_TMP/isns.pcap
+spawn dumpcap2 dumpcap -q -B 16 -P -i lo -w "$ICAP" -f "tcp port $IP"
+i=0
+while ! grep -q "Capturing on" "$ITN_TMP/dumpcap2.log" 2> /dev/null && [ $i -lt 100 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+sleep 0.5
+targetd_start reg --target "$TGT_IQN:reg" --lun mem:8M --isns "127.0.0.1:$IP"
+i=0
+until timeout 10 "$ITNCTL" discover --isns "127.0.0.1:$IP" 2> /dev/null | grep -q "$TGT_IQN:reg" || [ $i -ge 50 ]; do
+	sleep 0.2; i=$((i + 1))
+done
+sleep 0.5
+kill -INT "$dumpcap2_pid"
+i=0
+while kill -0 "$dumpcap2_pid" 2> /dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+"$ANALYZE" -r "$ICAP" --isns-port "$IP" --stats > "$ITN_TMP/isns.out" 2>&1
+rc=$?
+ours=$(sed -n 's/^== iSNS messages \([0-9]*\)$/\1/p' "$ITN_TMP/isns.out")
+theirs=$(tshark -r "$ICAP" -d "tcp.port==$IP,isns" -Y isns -T fields -e isns.functionid 2> /dev/null | grep -c .)
+diag "iSNS messages: ours $ours, tshark $theirs"
+check "iSNS: exit 0 and as many messages as tshark dissects ($theirs)" [ $rc -eq 0 -a "${ours:-x}" = "$theirs" -a "$theirs" -gt 0 ]
+check "iSNS: the registration and its answer are decoded with their attributes" \
+	sh -c "grep -q 'iSNS DevAttrReg xid=.*iscsi-name=$TGT_IQN:reg' '$ITN_TMP/isns.out' &&
+	       grep -q 'iSNS DevAttrReg Response xid=.* status=Successful' '$ITN_TMP/isns.out'"
 done_testing
