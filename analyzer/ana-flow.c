@@ -128,6 +128,12 @@ static bool is_iscsi_port(const AnaFlows *f, uint16_t port)
 	return false;
 }
 
+/* isns_port 0: iSNS decoding is off. */
+static bool is_isns_port(const AnaFlows *f, uint16_t port)
+{
+	return f->isns_port != 0 && port == f->isns_port;
+}
+
 static Flow *flow_new(AnaFlows *fl, char *key, bool isns, const AnaEndpoint *cli, const AnaEndpoint *srv)
 {
 	Flow *f = g_new0(Flow, 1);
@@ -164,10 +170,10 @@ void ana_flows_segment(AnaFlows *fl, const AnaSegment *s)
 	Flow *f;
 	char *key;
 
-	if (is_iscsi_port(fl, s->dst.port) || s->dst.port == fl->isns_port) {
+	if (is_iscsi_port(fl, s->dst.port) || is_isns_port(fl, s->dst.port)) {
 		cli = &s->src;
 		srv = &s->dst;
-	} else if (is_iscsi_port(fl, s->src.port) || s->src.port == fl->isns_port) {
+	} else if (is_iscsi_port(fl, s->src.port) || is_isns_port(fl, s->src.port)) {
 		cli = &s->dst;
 		srv = &s->src;
 	} else {
@@ -175,7 +181,7 @@ void ana_flows_segment(AnaFlows *fl, const AnaSegment *s)
 	}
 	fl->ctx->stats.packets++;
 	from_client = cli == &s->src;
-	isns = srv->port == fl->isns_port && !is_iscsi_port(fl, srv->port);
+	isns = is_isns_port(fl, srv->port) && !is_iscsi_port(fl, srv->port);
 	{
 		g_autofree char *c = ana_endpoint_string(cli);
 		g_autofree char *v = ana_endpoint_string(srv);
