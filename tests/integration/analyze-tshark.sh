@@ -23,16 +23,28 @@ plan 21
 SECRET=analyzesecret42
 targetd_start ana --target "$TGT_IQN" --lun mem:64M --chap "alice:$SECRET"
 P=$ana_port
-CAP=$ITN_TMP/cap.pcap
+# capture_start NAME FILE PORT: dumpcap on lo for one TCP port, as NAME.
 # -B: a 64 MiB kernel buffer, so that 64 KiB loopback segments are not
 # dropped; -P: classic pcap format, which analyze-pcap-edit.py edits.
-spawn dumpcap dumpcap -q -B 64 -P -i lo -w "$CAP" -f "tcp port $P"
-i=0
-while ! grep -q "Capturing on" "$ITN_TMP/dumpcap.log" 2> /dev/null && [ $i -lt 100 ]; do
-	sleep 0.1; i=$((i + 1))
-done
-grep -q "Capturing on" "$ITN_TMP/dumpcap.log" || { sed 's/^/# /' "$ITN_TMP/dumpcap.log"; bail "dumpcap did not start"; }
-sleep 0.5   # the filter is attached when "Capturing on" is printed; let it settle
+capture_start() {
+	spawn "$1" dumpcap -q -B 64 -P -i lo -w "$2" -f "tcp port $3"
+	_i=0
+	while ! grep -q "Capturing on" "$ITN_TMP/$1.log" 2> /dev/null && [ $_i -lt 100 ]; do
+		sleep 0.1; _i=$((_i + 1))
+	done
+	grep -q "Capturing on" "$ITN_TMP/$1.log" || { sed 's/^/# /' "$ITN_TMP/$1.log"; bail "dumpcap did not start"; }
+	sleep 0.5   # the filter is attached when "Capturing on" is printed; let it settle
+}
+# capture_stop NAME: SIGINT, and wait (bounded) until the file is complete.
+capture_stop() {
+	eval "_pid=\$${1}_pid"
+	kill -INT "$_pid"
+	_i=0
+	while kill -0 "$_pid" 2> /dev/null && [ $_i -lt 100 ]; do sleep 0.1; _i=$((_i + 1)); done
+}
+
+CAP=$ITN_TMP/cap.pcap
+capture_start dumpcap "$CAP" "$P"
 
 # The secret travels in the environment, not on a command line.
 ITN_CHAP_USERNAME=alice ITN_CHAP_PASSWORD=$SECRET; export ITN_CHAP_USERNAME ITN_CHAP_PASSWORD
@@ -51,9 +63,7 @@ timeout 30 "$ITNCTL" read "$U?header_digest=crc32c&data_digest=crc32c" --offset 
 cmp -s "$ITN_TMP/small" "$ITN_TMP/small.back" && ok_io=1
 check "itnctl discover, inquiry, readcap, write and read (with and without digests)" [ $ok_io = 1 ]
 sleep 0.5
-kill -INT "$dumpcap_pid"
-i=0
-while kill -0 "$dumpcap_pid" 2> /dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+capture_stop dumpcap
 check "dumpcap stopped and dropped nothing" grep -q "dropped.*: [0-9]*/0 " "$ITN_TMP/dumpcap.log"
 
 "$ANALYZE" -r "$CAP" --port "$P" --stats > "$ITN_TMP/out.txt" 2> "$ITN_TMP/err.txt"
@@ -139,21 +149,14 @@ ISNSD=$top_builddir/isnsd/itn-isnsd
 spawn isnsd "$ISNSD" -f --listen "127.0.0.1:$IP" --db "$ITN_TMP/isnsdb"
 wait_port "$IP" 10 || bail "itn-isnsd did not start"
 ICAP=$ITN_TMP/isns.pcap
-spawn dumpcap2 dumpcap -q -B 16 -P -i lo -w "$ICAP" -f "tcp port $IP"
-i=0
-while ! grep -q "Capturing on" "$ITN_TMP/dumpcap2.log" 2> /dev/null && [ $i -lt 100 ]; do
-	sleep 0.1; i=$((i + 1))
-done
-sleep 0.5
+capture_start dumpcap2 "$ICAP" "$IP"
 targetd_start reg --target "$TGT_IQN:reg" --lun mem:8M --isns "127.0.0.1:$IP"
 i=0
 until timeout 10 "$ITNCTL" discover --isns "127.0.0.1:$IP" 2> /dev/null | grep -q "$TGT_IQN:reg" || [ $i -ge 50 ]; do
 	sleep 0.2; i=$((i + 1))
 done
 sleep 0.5
-kill -INT "$dumpcap2_pid"
-i=0
-while kill -0 "$dumpcap2_pid" 2> /dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+capture_stop dumpcap2
 "$ANALYZE" -r "$ICAP" --isns-port "$IP" --stats > "$ITN_TMP/isns.out" 2>&1
 rc=$?
 ours=$(sed -n 's/^== iSNS messages \([0-9]*\)$/\1/p' "$ITN_TMP/isns.out")
