@@ -4,6 +4,7 @@
 #include "analyzer/ana-packet.h"
 #include "analyzer/ana-error.h"
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 
@@ -32,9 +33,13 @@ static pcap_t *open_live(const char *iface, GError **error)
 	pcap_set_timeout(p, 100);
 	pcap_set_immediate_mode(p, 1);
 	rc = pcap_activate(p);
-	if (rc < 0) {
+	/* Non-blocking, waited for with poll(): with immediate mode the read
+	 * timeout is not honoured everywhere, and --duration and signals
+	 * must be noticed on an idle interface. */
+	if (rc < 0 || pcap_setnonblock(p, 1, errbuf) < 0 || pcap_get_selectable_fd(p) < 0) {
 		g_set_error(error, ANA_ERROR, ANA_ERROR_OPEN, "%s: %s", iface,
-			    rc == PCAP_ERROR ? pcap_geterr(p) : pcap_statustostr(rc));
+			    rc == PCAP_ERROR ? pcap_geterr(p) : rc < 0 ? pcap_statustostr(rc) :
+			    errbuf[0] ? errbuf : "cannot wait for packets");
 		pcap_close(p);
 		return NULL;
 	}
@@ -102,8 +107,13 @@ AnaCaptureResult ana_capture_run(const AnaCaptureOptions *o, AnaFlows *flows, do
 		    (double) (g_get_monotonic_time() - started) / G_USEC_PER_SEC >= o->duration)
 			break;
 		rc = pcap_next_ex(p, &h, &data);
-		if (rc == 0)
-			continue;          /* live timeout: check the bounds again */
+		if (rc == 0) {
+			/* live, nothing pending: wait a little, then check the
+			 * bounds again */
+			struct pollfd pfd = { .fd = pcap_get_selectable_fd(p), .events = POLLIN };
+			poll(&pfd, 1, 100);
+			continue;
+		}
 		if (rc == PCAP_ERROR_BREAK)
 			break;             /* end of file */
 		if (rc < 0) {

@@ -93,6 +93,9 @@ int main(int argc, char **argv)
 	if (rest && rest[0])
 		filter = g_strjoinv(" ", rest);
 
+	/* Live: every line as soon as its PDU is complete. */
+	if (iface)
+		setvbuf(stdout, NULL, _IOLBF, 0);
 	ctx.out = stdout;
 	ctx.json = json;
 	ctx.quiet = quiet;
