@@ -7,7 +7,8 @@
 # --json lines parse, and damaged copies of the capture give a precise
 # message and exit status (a truncated file: 2 and "capture damaged"; a
 # byte that is no PDU: a resync; a flipped data byte: a data digest
-# mismatch).  Last, the iSNS messages of itn-targetd registering with
+# mismatch).  Live capture on lo, ended by --duration and by SIGTERM.
+# Last, the iSNS messages of itn-targetd registering with
 # itn-isnsd, counted against tshark.
 . "$top_srcdir/tests/lib/common.sh"
 . "$top_srcdir/tests/integration/target-lib.sh"
@@ -19,7 +20,7 @@ EDIT=$top_srcdir/tests/integration/analyze-pcap-edit.py
 need_cmd tshark dumpcap python3
 need_root
 
-plan 21
+plan 23
 SECRET=analyzesecret42
 targetd_start ana --target "$TGT_IQN" --lun mem:64M --chap "alice:$SECRET"
 P=$ana_port
@@ -141,6 +142,24 @@ check "a flipped data byte (frame ${frame:-none}): the SCSI Command is shown wit
 	sh -c "[ $rc -eq 0 ] && grep -q 'SCSI Command .*cdb=WRITE(16).*ddigest=mismatch !! data digest mismatch' '$ITN_TMP/bad-data.out' &&
 	       grep -q '^== protocol errors 1 (digest errors 1)' '$ITN_TMP/bad-data.out'"
 check "itn-targetd still running" targetd_alive ana
+
+# Live: bounded by --duration, and stopped by SIGTERM; both print the summary.
+spawn live "$ANALYZE" -i lo --duration 4 --port "$P" --stats
+sleep 1
+timeout 30 "$ITNCTL" inquiry "$U" > /dev/null
+wait "$live_pid"
+rc=$?
+check "live -i lo --duration 4: exit 0, the INQUIRY and the summary shown" \
+	sh -c "[ $rc -eq 0 ] && grep -q 'SCSI Command .*cdb=INQUIRY' '$ITN_TMP/live.log' && grep -q '^== SCSI commands [1-9]' '$ITN_TMP/live.log'"
+spawn live2 "$ANALYZE" -i lo --port "$P" --stats --json
+sleep 1
+timeout 30 "$ITNCTL" readcap "$U" > /dev/null
+sleep 0.5
+kill -TERM "$live2_pid"
+i=0
+while kill -0 "$live2_pid" 2> /dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+check "live without a bound: SIGTERM ends it with the READ CAPACITY and the summary" \
+	sh -c "! kill -0 $live2_pid 2> /dev/null && grep -q '\"cdb\":\"READ CAPACITY(16)\"' '$ITN_TMP/live2.log' && grep -q '\"kind\":\"stats\"' '$ITN_TMP/live2.log'"
 
 # iSNS: itn-targetd registering with itn-isnsd, itnctl querying it.
 IP=$(free_port)
