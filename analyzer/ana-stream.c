@@ -142,8 +142,13 @@ AnaBhsVerdict ana_stream_plausible(IProtoSender sender, bool header_digest, bool
 	if (v != ANA_BHS_YES)
 		return at_end && v == ANA_BHS_NEED_MORE ? ANA_BHS_NO : v;
 	/* Without digests 48 bytes that decode are weak evidence: the PDU
-	 * they announce must be followed by another header that decodes. */
-	if (len <= total)
+	 * they announce must be followed by another header that decodes.  At
+	 * the end of the stream a candidate that claims more bytes than are
+	 * left cannot be checked that way, and a real PDU there would be one
+	 * the capture cut: take it only if it ends exactly at the end. */
+	if (len < total)
+		return at_end ? ANA_BHS_NO : ANA_BHS_NEED_MORE;
+	if (len == total)
 		return at_end ? ANA_BHS_YES : ANA_BHS_NEED_MORE;
 	v = one_header(sender, header_digest, data_digest, buf + total, len - total, &next_total);
 	if (v == ANA_BHS_NEED_MORE)

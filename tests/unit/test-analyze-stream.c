@@ -190,6 +190,10 @@ static void test_plausible(void)
 			ANA_BHS_NEED_MORE);
 	g_assert_cmpint(ana_stream_plausible(IPROTO_SENDER_TARGET, false, false, b->data, one, true), ==,
 			ANA_BHS_YES);
+	/* At the end of the stream, a header whose PDU would run past the
+	 * end cannot be checked by a successor: not taken. */
+	g_assert_cmpint(ana_stream_plausible(IPROTO_SENDER_TARGET, false, false, b->data, one - 1, true), ==,
+			ANA_BHS_NO);
 	g_assert_cmpint(ana_stream_plausible(IPROTO_SENDER_TARGET, false, false, b->data, b->len, false), ==,
 			ANA_BHS_YES);
 	/* a successor that is no PDU */
