@@ -18,8 +18,13 @@
 #define ITNI_EXPECT_CAP (1024 * 1024)
 /* Scatter-gather entries per command. */
 #define ITNI_MAX_IOV 64
-/* Our MaxRecvDataSegmentLength (declared in login, sec. 13.12). */
-#define ITNI_MAX_RECV_DSL (256u * 1024u)
+/* Our MaxRecvDataSegmentLength (declared in login, sec. 13.12).  Data-In
+ * lands straight in the caller's buffers, so a large segment costs us
+ * nothing, while every PDU costs the target a header, a send and its
+ * bookkeeping: tgtd serves a 1 MiB read as one PDU instead of four and
+ * spends about half the CPU on it.  Other PDUs with data (text, sense)
+ * go through a buffer that grows to at most this. */
+#define ITNI_MAX_RECV_DSL (1024u * 1024u)
 #define ITNI_RECV_BUF (512u * 1024u)
 
 struct ItniConfig {
