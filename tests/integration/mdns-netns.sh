@@ -12,8 +12,8 @@
 # after SIGTERM the target's service is gone.  Without avahi-daemon,
 # discover fails with one line.
 . "$top_srcdir/tests/lib/common.sh"
-need_root
-need_cmd ip unshare nsenter dbus-daemon avahi-daemon avahi-publish
+. "$top_srcdir/tests/lib/mdns-netns.sh"
+need_cmd avahi-publish
 TARGETD=$top_builddir/target/itn-targetd
 ISNSD=$top_builddir/isnsd/itn-isnsd
 ITNCTL=$top_builddir/cli/itnctl
@@ -22,91 +22,9 @@ for b in "$TARGETD" "$ISNSD" "$ITNCTL"; do [ -x "$b" ] || bail "$b not built"; d
 plan 20
 IQN=iqn.2026-11.org.itnexus.test:mdns-disk
 CTL=iqn.2026-11.org.itnexus.test:mdns-admin
-BUS=unix:path=/run/dbus/system_bus_socket
 CHAP_USER=mdnsuser
 CHAP_SECRET=mdns-secret-0123
-VA=im$$a
-VB=im$$b
-
-# Two holders of a network and a mount namespace (RFC 6762 multicast needs
-# a real link between the hosts; the mount namespace gives each its own
-# /run for the compile-time paths of dbus and avahi).
-spawn nsa unshare --net --mount --propagation private sleep 300
-spawn nsb unshare --net --mount --propagation private sleep 300
-at_exit "ip link del $VA"
-sleep 0.3
-kill -0 "$nsa_pid" && kill -0 "$nsb_pid" || bail "unshare could not create namespaces"
-in_a() { nsenter -t "$nsa_pid" -n -m "$@"; }
-in_b() { nsenter -t "$nsb_pid" -n -m "$@"; }
-
-ip link add "$VA" type veth peer name "$VB" || bail "cannot create a veth pair"
-ip link set "$VA" netns "$nsa_pid" && ip link set "$VB" netns "$nsb_pid" || bail "cannot move the veth ends"
-for h in a b; do
-	eval "pid=\$ns${h}_pid; dev=\$V$(echo $h | tr ab AB)"
-	n=$([ $h = a ] && echo 1 || echo 2)
-	nsenter -t "$pid" -n -m sh -e -c "
-		ip link set $dev name veth0
-		ip addr add 192.0.2.$n/24 dev veth0
-		ip link set lo up
-		ip link set veth0 up
-		mount -t tmpfs tmpfs /run
-		mkdir -p /run/dbus /run/avahi-daemon" || bail "cannot set up host $h"
-done
-
-cat > "$ITN_TMP/bus.conf" <<EOF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>$BUS</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <allow own="*"/>
-    <allow send_destination="*"/>
-    <allow receive_sender="*"/>
-  </policy>
-</busconfig>
-EOF
-for h in a b; do
-	cat > "$ITN_TMP/avahi-$h.conf" <<EOF
-[server]
-host-name=itn-mdns-$h
-use-ipv4=yes
-use-ipv6=no
-allow-interfaces=veth0
-enable-dbus=yes
-[wide-area]
-enable-wide-area=no
-[publish]
-publish-workstation=no
-publish-hinfo=no
-EOF
-done
-
-# wait_log NAME TEXT [SECONDS]: until TEXT is in NAME's log.
-wait_log() {
-	_i=0; _max=$(( ${3:-10} * 10 ))
-	while [ $_i -lt $_max ]; do
-		grep -q "$2" "$ITN_TMP/$1.log" 2> /dev/null && return 0
-		sleep 0.1; _i=$((_i + 1))
-	done
-	sed 's/^/# /' "$ITN_TMP/$1.log"
-	return 1
-}
-start_bus() {
-	spawn "bus$1" nsenter -t "$2" -n -m dbus-daemon --config-file="$ITN_TMP/bus.conf" --nofork --nopidfile
-	_i=0
-	while ! nsenter -t "$2" -m test -S /run/dbus/system_bus_socket && [ $_i -lt 50 ]; do
-		sleep 0.1; _i=$((_i + 1))
-	done
-	nsenter -t "$2" -m test -S /run/dbus/system_bus_socket || bail "dbus-daemon in host $1 did not start"
-}
-start_avahi() {
-	spawn "$1" nsenter -t "$2" -n -m env DBUS_SYSTEM_BUS_ADDRESS=$BUS \
-		avahi-daemon --no-drop-root --no-chroot --no-rlimits -f "$ITN_TMP/$3.conf"
-	wait_log "$1" "Server startup complete" 10 || bail "avahi-daemon ($1) did not start"
-}
+mdns_netns_create
 start_bus a "$nsa_pid"
 start_bus b "$nsb_pid"
 
