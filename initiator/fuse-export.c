@@ -448,6 +448,20 @@ void itnd_fuse_remove_session(ItndFuse *f, ItniSession *s)
 			n->parent = 0;
 		}
 	}
+	/* A target directory with no LUN left goes too (it comes back, as a
+	 * new inode, when a session publishes there again). */
+	for (guint i = 0; i < f->nodes->len; i++) {
+		Node *d = f->nodes->pdata[i];
+		if (!d || !d->dir || d->parent != ROOT_INO)
+			continue;
+		gboolean used = FALSE;
+		for (guint k = 0; k < f->nodes->len && !used; k++) {
+			Node *n = f->nodes->pdata[k];
+			used = n && n->parent == d->ino;
+		}
+		if (!used)
+			d->parent = 0;
+	}
 	g_rw_lock_writer_unlock(&f->lock);
 }
 
