@@ -84,17 +84,18 @@ static GVariant *call(const char *control, const char *method, GVariant *params,
 static int session_list(const SessArgs *a)
 {
 	int rc = CLI_EXIT_OK;
-	g_autoptr(GVariant) v = call(a->control, "ListSessions", NULL, "(a(sssqsuu))", &rc);
+	g_autoptr(GVariant) v = call(a->control, "ListSessions", NULL, "(a(sssqsuus))", &rc);
 	if (!v)
 		return rc;
 	g_autoptr(GVariantIter) it = NULL;
-	g_variant_get(v, "(a(sssqsuu))", &it);
-	const char *id, *target, *portal, *state;
+	g_variant_get(v, "(a(sssqsuus))", &it);
+	const char *id, *target, *portal, *state, *origin;
 	guint16 tsih;
 	guint32 nconn, recoveries;
-	static const char *const head[] = { "SESSION", "PORTAL", "TSIH", "STATE", "CONNECTIONS", "RECOVERIES", NULL };
+	static const char *const head[] = { "SESSION", "PORTAL", "TSIH", "STATE", "CONNECTIONS", "RECOVERIES", "ORIGIN", NULL };
 	CliRows *r = cli_rows_new("sessions", head);
-	while (g_variant_iter_next(it, "(&s&s&sq&suu)", &id, &target, &portal, &tsih, &state, &nconn, &recoveries)) {
+	while (g_variant_iter_next(it, "(&s&s&sq&suu&s)", &id, &target, &portal, &tsih, &state, &nconn,
+				   &recoveries, &origin)) {
 		cli_rows_begin(r);
 		cli_rows_str(r, "session", id);
 		if (cli_json)
@@ -104,6 +105,8 @@ static int session_list(const SessArgs *a)
 		cli_rows_str(r, "state", state);
 		cli_rows_int(r, "connections", nconn);
 		cli_rows_int(r, "recoveries", recoveries);
+		/* connect, config, control or mdns: how the daemon came to it. */
+		cli_rows_str(r, "origin", origin);
 		cli_rows_end(r);
 	}
 	cli_rows_print(r);

@@ -26,7 +26,7 @@ static const char introspection[] =
 	"   <arg name='session' type='s' direction='out'/></method>"
 	"  <method name='Logout'><arg name='session' type='s'/></method>"
 	"  <method name='ListSessions'>"
-	"   <arg name='sessions' type='a(sssqsuu)' direction='out'/></method>"
+	"   <arg name='sessions' type='a(sssqsuus)' direction='out'/></method>"
 	"  <method name='ListConnections'><arg name='session' type='s'/>"
 	"   <arg name='connections' type='a(qbsstt)' direction='out'/></method>"
 	"  <method name='ListLuns'><arg name='luns' type='a(stts)' direction='out'/></method>"
@@ -68,7 +68,7 @@ static ItndNode *find_session(ItndDaemon *d, const char *id, guint *index)
 static GVariant *list_sessions(ItndDaemon *d)
 {
 	GVariantBuilder b;
-	g_variant_builder_init(&b, G_VARIANT_TYPE("a(sssqsuu)"));
+	g_variant_builder_init(&b, G_VARIANT_TYPE("a(sssqsuus)"));
 	g_mutex_lock(&d->lock);
 	for (guint i = 0; i < d->nodes->len; i++) {
 		ItndNode *n = d->nodes->pdata[i];
@@ -78,13 +78,13 @@ static GVariant *list_sessions(ItndDaemon *d)
 			g_autofree char *id = session_id(s);
 			g_autofree char *portal = g_strdup_printf(strchr(itni_config_get_host(c), ':') ? "[%s]:%u" : "%s:%u",
 								  itni_config_get_host(c), itni_config_get_port(c));
-			g_variant_builder_add(&b, "(sssqsuu)", id, itni_config_get_target(c), portal,
+			g_variant_builder_add(&b, "(sssqsuus)", id, itni_config_get_target(c), portal,
 					      itni_session_get_tsih(s), itni_session_state_name(itni_session_get_state(s)),
-					      itni_session_get_n_connections(s), itni_session_get_recoveries(s));
+					      itni_session_get_n_connections(s), itni_session_get_recoveries(s), n->origin);
 		}
 	}
 	g_mutex_unlock(&d->lock);
-	return g_variant_new("(a(sssqsuu))", &b);
+	return g_variant_new("(a(sssqsuus))", &b);
 }
 
 static GVariant *list_connections(ItndDaemon *d, const char *id, GError **error)
@@ -210,6 +210,7 @@ static gpointer work_thread(gpointer data)
 		if (w->connections)
 			itni_config_set_connections(cfg, w->connections);
 		ItndNode *n = itnd_node_new(w->d, cfg, 1, TRUE);
+		n->origin = "control";
 		cfg = NULL;
 		ItniSession *s = itnd_node_login_once(n, &e);
 		if (!s) {

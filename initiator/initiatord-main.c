@@ -1,7 +1,7 @@
 /* itn-initiatord: keeps iSCSI sessions and exposes every LUN as a file.
  *
  *   itn-initiatord -f --mount DIR --connect URL [--connect URL ...] [--connections N]
- *                  [--control PATH]
+ *                  [--discover mdns [--discover-match GLOB ...]] [--control PATH]
  *
  * -f stays in the foreground and logs to stderr; SIGTERM or SIGINT log out
  * every session and unmount cleanly; SIGHUP reloads -c FILE. */
@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "initiatord.h"
 
@@ -39,13 +40,17 @@ int main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	gboolean foreground = FALSE, direct_io = FALSE;
 	char *mount = NULL, *secrets = NULL, *initiator = NULL, *control = NULL, *config = NULL;
-	char **connect = NULL;
+	char **connect = NULL, **match = NULL, *discover = NULL;
 	int connections = 1, sessions = 1, threads = 2;
 	GOptionEntry entries[] = {
 		{ "foreground", 'f', 0, G_OPTION_ARG_NONE, &foreground, "stay in the foreground, log to stderr", NULL },
 		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &config, "node records and auto-connect rules (initiator.xml; SIGHUP reloads it)", "FILE" },
 		{ "mount", 'm', 0, G_OPTION_ARG_FILENAME, &mount, "expose LUNs under DIR/<target-iqn>/lun<N>", "DIR" },
 		{ "connect", 0, 0, G_OPTION_ARG_STRING_ARRAY, &connect, "log in to the target of URL (repeatable)", "URL" },
+		{ "discover", 0, 0, G_OPTION_ARG_STRING, &discover,
+		  "find targets by themselves and log in to each (only \"mdns\": DNS-SD _iscsi._tcp)", "mdns" },
+		{ "discover-match", 0, 0, G_OPTION_ARG_STRING_ARRAY, &match,
+		  "with --discover, only targets whose IQN matches GLOB (repeatable)", "GLOB" },
 		{ "connections", 'n', 0, G_OPTION_ARG_INT, &connections, "TCP connections per session (MC/S)", "N" },
 		{ "sessions", 0, 0, G_OPTION_ARG_INT, &sessions, "sessions per target", "N" },
 		{ "threads", 0, 0, G_OPTION_ARG_INT, &threads, "I/O threads (default 2)", "N" },
@@ -65,6 +70,14 @@ int main(int argc, char **argv)
 	}
 	if (connections < 1 || connections > 16 || sessions < 1 || sessions > 16 || threads < 1 || threads > 64) {
 		fprintf(stderr, "itn-initiatord: --connections and --sessions take 1..16, --threads 1..64\n");
+		return 2;
+	}
+	if (discover && strcmp(discover, "mdns") != 0) {
+		fprintf(stderr, "itn-initiatord: --discover takes only \"mdns\"\n");
+		return 2;
+	}
+	if (match && !discover) {
+		fprintf(stderr, "itn-initiatord: --discover-match needs --discover mdns\n");
 		return 2;
 	}
 	if (!foreground)
@@ -92,8 +105,8 @@ int main(int argc, char **argv)
 		itnd_fuse_start(d.fuse);
 	}
 	for (char **u = connect; u && *u; u++) {
-		g_autoptr(ItniConfig) cfg = itni_config_new();
-		if (!itni_config_set_url(cfg, *u, &error) || (secrets && !itni_config_load_secrets(cfg, secrets, &error))) {
+		g_autoptr(ItniConfig) cfg = itnd_node_config_new(*u, secrets, initiator, (guint) connections, &error);
+		if (!cfg) {
 			fprintf(stderr, "itn-initiatord: %s\n", error->message);
 			return 2;
 		}
@@ -101,14 +114,14 @@ int main(int argc, char **argv)
 			fprintf(stderr, "itn-initiatord: --connect needs a target in the URL\n");
 			return 2;
 		}
-		itni_config_apply_environment(cfg);
-		itni_config_set_connections(cfg, (guint) connections);
-		if (initiator)
-			itni_config_set_initiator_name(cfg, initiator);
-		ItndNode *n = itnd_node_new(&d, g_steal_pointer(&cfg), (guint) sessions, TRUE);
-		g_ptr_array_add(d.nodes, n);
-		itnd_node_start(n);
+		itnd_node_add(&d, itnd_node_new(&d, g_steal_pointer(&cfg), (guint) sessions, TRUE));
 	}
+	/* design.md "Discovery": targets announced on the LAN are found and
+	 * logged in to without configuration. */
+	ItndMdns *mdns = NULL;
+	if (discover)
+		mdns = itnd_mdns_new(&d, (const char *const *) match, secrets, initiator, (guint) connections,
+				     (guint) sessions);
 
 	/* Auto-connect records of initiator.xml. */
 	itnd_nodes_start_records(&d);
@@ -128,6 +141,8 @@ int main(int argc, char **argv)
 
 	itnd_control_free(ctl);
 	g_atomic_int_set(&d.stopping, TRUE);
+	/* Its nodes stay in d.nodes and go with the others below. */
+	itnd_mdns_free(mdns);
 	/* Unmount first so no request is in flight while sessions go. */
 	if (d.fuse)
 		itnd_fuse_stop(d.fuse);
@@ -139,6 +154,8 @@ int main(int argc, char **argv)
 	itnd_records_free(d.records);
 	g_mutex_clear(&d.lock);
 	g_strfreev(connect);
+	g_strfreev(match);
+	g_free(discover);
 	g_free(mount);
 	g_free(secrets);
 	g_free(initiator);

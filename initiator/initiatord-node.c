@@ -16,7 +16,37 @@ ItndNode *itnd_node_new(ItndDaemon *d, ItniConfig *cfg, guint sessions, gboolean
 	n->sessions = MAX(sessions, 1);
 	n->auto_connect = auto_connect;
 	n->live = g_ptr_array_new();
+	n->origin = "connect";
 	return n;
+}
+
+ItniConfig *itnd_node_config_new(const char *url, const char *secrets, const char *initiator, guint connections,
+				 GError **error)
+{
+	g_autoptr(ItniConfig) cfg = itni_config_new();
+	if (!itni_config_set_url(cfg, url, error) || (secrets && !itni_config_load_secrets(cfg, secrets, error)))
+		return NULL;
+	itni_config_apply_environment(cfg);
+	itni_config_set_connections(cfg, connections);
+	if (initiator)
+		itni_config_set_initiator_name(cfg, initiator);
+	return g_steal_pointer(&cfg);
+}
+
+void itnd_node_add(ItndDaemon *d, ItndNode *n)
+{
+	g_mutex_lock(&d->lock);
+	g_ptr_array_add(d->nodes, n);
+	g_mutex_unlock(&d->lock);
+	itnd_node_start(n);
+}
+
+void itnd_node_remove(ItndDaemon *d, ItndNode *n)
+{
+	g_mutex_lock(&d->lock);
+	g_ptr_array_remove(d->nodes, n);
+	g_mutex_unlock(&d->lock);
+	itnd_node_free(n);
 }
 
 /* Publish every direct-access LUN of the session (SPC-4 peripheral device
@@ -108,16 +138,12 @@ ItndNode *itnd_node_from_record(ItndDaemon *d, const ItndRecords *records, const
 {
 	const char *initiator = d->initiator_flag ? d->initiator_flag : records->initiator_name;
 	g_autofree char *url = itnd_record_url(rec);
-	g_autoptr(ItniConfig) cfg = itni_config_new();
-	if (!itni_config_set_url(cfg, url, error) ||
-	    (rec->secrets && !itni_config_load_secrets(cfg, rec->secrets, error)))
+	ItniConfig *cfg = itnd_node_config_new(url, rec->secrets, initiator, rec->connections, error);
+	if (!cfg)
 		return NULL;
-	itni_config_apply_environment(cfg);
-	itni_config_set_connections(cfg, rec->connections);
-	if (initiator)
-		itni_config_set_initiator_name(cfg, initiator);
-	ItndNode *n = itnd_node_new(d, g_steal_pointer(&cfg), rec->sessions, rec->auto_connect);
+	ItndNode *n = itnd_node_new(d, cfg, rec->sessions, rec->auto_connect);
 	n->record = g_strdup(rec->target);
+	n->origin = "config";
 	return n;
 }
 
@@ -134,10 +160,7 @@ void itnd_nodes_start_records(ItndDaemon *d)
 			g_error_free(e);
 			continue;
 		}
-		g_mutex_lock(&d->lock);
-		g_ptr_array_add(d->nodes, n);
-		g_mutex_unlock(&d->lock);
-		itnd_node_start(n);
+		itnd_node_add(d, n);
 	}
 }
 

@@ -29,12 +29,24 @@ typedef struct {
 	gboolean auto_connect;
 	char *record;            /* target of its initiator.xml record, or NULL
 				  * (--connect, control API Login) */
+	const char *origin;      /* how it came: "connect", "config", "control"
+				  * or "mdns" (shown by ListSessions) */
 	gint stop;               /* atomic: give up logging in */
 	GPtrArray *live;         /* ItniSession* logged in */
 	GThread *thread;
 } ItndNode;
 
 ItndNode *itnd_node_new(ItndDaemon *d, ItniConfig *cfg, guint sessions, gboolean auto_connect);
+/* The login settings of a target URL as --connect and mDNS discovery make
+ * them: CHAP from the secrets file (may be NULL), then the environment;
+ * N connections; our name if given.  NULL with error if the URL or the
+ * secrets file is refused. */
+ItniConfig *itnd_node_config_new(const char *url, const char *secrets, const char *initiator, guint connections,
+				 GError **error);
+/* Add to d->nodes (under d->lock) and start logging in. */
+void itnd_node_add(ItndDaemon *d, ItndNode *n);
+/* Take out of d->nodes (under d->lock), then unpublish, log out, free. */
+void itnd_node_remove(ItndDaemon *d, ItndNode *n);
 /* Log in (retrying with backoff in a thread) and publish the LUNs. */
 void itnd_node_start(ItndNode *n);
 /* Unpublish, log out, free. */
@@ -52,6 +64,15 @@ gboolean itnd_reload(ItndDaemon *d, GError **error);
 /* One login attempt (no retry) of session 0, published on success;
  * the session is owned by the node. */
 ItniSession *itnd_node_login_once(ItndNode *n, GError **error);
+
+/* initiatord-mdns.c: --discover mdns.  Browse _iscsi._tcp on the main
+ * context and keep one node per announced target (IQN) whose name matches
+ * one of the globs (all when match is NULL); a node goes GRACE seconds
+ * after its last announcement is withdrawn unless it comes back. */
+typedef struct ItndMdns ItndMdns;
+ItndMdns *itnd_mdns_new(ItndDaemon *d, const char *const *match, const char *secrets, const char *initiator,
+			guint connections, guint sessions);
+void itnd_mdns_free(ItndMdns *m);
 
 /* initiatord-control.c: the D-Bus control API on a Unix socket. */
 typedef struct ItndControl ItndControl;
