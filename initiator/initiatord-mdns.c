@@ -84,8 +84,11 @@ static gboolean expire(gpointer data)
 		t->grace = 0;
 		g_message("mDNS: %s withdrawn for %d s, logging out", t->iqn, GRACE_S);
 		/* Unpublishes its LUNs, then logs out (bounded by the
-		 * library's timeouts even if the target is gone). */
-		itnd_node_remove(x->m->d, t->node);
+		 * library's timeouts even if the target is gone).  A node
+		 * the user logged out through the control API is gone
+		 * already and is not touched. */
+		if (!itnd_node_remove(x->m->d, t->node))
+			g_message("mDNS: %s was logged out already", t->iqn);
 		t->node = NULL;
 		g_hash_table_remove(x->m->targets, x->iqn);
 	}

@@ -41,12 +41,14 @@ void itnd_node_add(ItndDaemon *d, ItndNode *n)
 	itnd_node_start(n);
 }
 
-void itnd_node_remove(ItndDaemon *d, ItndNode *n)
+gboolean itnd_node_remove(ItndDaemon *d, ItndNode *n)
 {
 	g_mutex_lock(&d->lock);
-	g_ptr_array_remove(d->nodes, n);
+	gboolean had = g_ptr_array_remove(d->nodes, n);
 	g_mutex_unlock(&d->lock);
-	itnd_node_free(n);
+	if (had)
+		itnd_node_free(n);
+	return had;
 }
 
 /* Publish every direct-access LUN of the session (SPC-4 peripheral device

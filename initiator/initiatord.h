@@ -45,8 +45,10 @@ ItniConfig *itnd_node_config_new(const char *url, const char *secrets, const cha
 				 GError **error);
 /* Add to d->nodes (under d->lock) and start logging in. */
 void itnd_node_add(ItndDaemon *d, ItndNode *n);
-/* Take out of d->nodes (under d->lock), then unpublish, log out, free. */
-void itnd_node_remove(ItndDaemon *d, ItndNode *n);
+/* Take out of d->nodes (under d->lock), then unpublish, log out, free;
+ * FALSE (and nothing done) if n is no longer there (the control API's
+ * Logout already took it). */
+gboolean itnd_node_remove(ItndDaemon *d, ItndNode *n);
 /* Log in (retrying with backoff in a thread) and publish the LUNs. */
 void itnd_node_start(ItndNode *n);
 /* Unpublish, log out, free. */
