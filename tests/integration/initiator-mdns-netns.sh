@@ -7,8 +7,9 @@
 # of 2 connections shown with origin mdns; a target started later appears
 # too; one whose name does not match the glob is not connected; a target
 # that restarts at once keeps its files; one stopped for good keeps them
-# through the grace period (5 s), then loses them
-# while the daemon keeps serving the other.
+# through the grace period (5 s), then loses them while the daemon keeps
+# serving the other; a session the user logged out stays out, and the
+# withdrawal of its target later leaves the daemon running.
 . "$top_srcdir/tests/lib/common.sh"
 . "$top_srcdir/tests/lib/mdns-netns.sh"
 TARGETD=$top_builddir/target/itn-targetd
@@ -17,7 +18,7 @@ ITNCTL=$top_builddir/cli/itnctl
 for b in "$TARGETD" "$DAEMON" "$ITNCTL"; do [ -x "$b" ] || bail "$b not built"; done
 [ -c /dev/fuse ] || bail "no /dev/fuse"
 
-plan 17
+plan 20
 T1=iqn.2026-11.org.itnexus.test:auto-one
 T2=iqn.2026-11.org.itnexus.test:auto-two
 T3=iqn.2026-11.org.itnexus.test:other-three
@@ -97,4 +98,15 @@ in_b_until 30 test ! -e "$F1"
 check "after the grace period its LUN file and directory are gone" in_b test ! -e "$MNT/$T1"
 check "the daemon still serves the other target" \
 	in_b dd if="$F2" of=/dev/null bs=64k count=4 iflag=direct status=none
+
+# The user logs the other out (control API); its withdrawal later must
+# leave the daemon alone.
+sid=$(sessions | sed -n "s/^\"session\":\"\($T2,[0-9a-f]*\)\".*/\1/p" | head -n 1)
+timeout 10 "$ITNCTL" logout "$sid" --control "$CTL" > "$ITN_TMP/logout.log" 2>&1
+check "itnctl logout of the mDNS session $sid works" [ $? -eq 0 ]
+check "its files go with it" in_b_until 10 test ! -e "$MNT/$T2"
+kill -TERM "$tgt2b_pid"
+wait_log ini "mDNS: $T2 was logged out already" 20 || :
+check "its withdrawal after the grace period leaves the daemon running" \
+	sh -c "grep -q 'mDNS: $T2 was logged out already' '$ITN_TMP/ini.log' && kill -0 $ini_pid"
 done_testing
