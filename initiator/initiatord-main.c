@@ -76,10 +76,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "itn-initiatord: --discover takes only \"mdns\"\n");
 		return 2;
 	}
-	if (match && !discover) {
-		fprintf(stderr, "itn-initiatord: --discover-match needs --discover mdns\n");
-		return 2;
-	}
 	if (!foreground)
 		g_log_set_writer_func(g_log_writer_journald, NULL, NULL);
 	signal(SIGPIPE, SIG_IGN);
@@ -91,6 +87,10 @@ int main(int argc, char **argv)
 	d.records = itnd_records_load(config, &error);
 	if (!d.records) {
 		fprintf(stderr, "itn-initiatord: %s\n", error->message);
+		return 2;
+	}
+	if (match && !discover && !d.records->discover_mdns) {
+		fprintf(stderr, "itn-initiatord: --discover-match needs --discover mdns (or <discover> in -c FILE)\n");
 		return 2;
 	}
 	d.initiator_flag = initiator;
@@ -119,6 +119,12 @@ int main(int argc, char **argv)
 	/* design.md "Discovery": targets announced on the LAN are found and
 	 * logged in to without configuration. */
 	ItndMdns *mdns = NULL;
+	/* The flags win over <discover> of initiator.xml (read at start). */
+	if (!discover && d.records->discover_mdns) {
+		discover = g_strdup("mdns");
+		if (!match)
+			match = g_strdupv(d.records->discover_match);
+	}
 	if (discover)
 		mdns = itnd_mdns_new(&d, (const char *const *) match, secrets, initiator, (guint) connections,
 				     (guint) sessions);

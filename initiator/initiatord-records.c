@@ -198,6 +198,46 @@ static gboolean walk_node(ItndRecords *r, xmlNodePtr n, const char *name, GError
 	return ok;
 }
 
+/* <discover source="mdns"> with <match iqn="GLOB"/> children: the file's
+ * form of --discover mdns --discover-match GLOB. */
+static gboolean walk_discover(ItndRecords *r, xmlNodePtr n, const char *name, GError **error)
+{
+	if (r->discover_mdns) {
+		g_set_error(error, ITNI_ERROR, ITNI_ERROR_INVALID_ARGUMENT, "%s:%d: a second <discover>", name,
+			    n->line);
+		return FALSE;
+	}
+	xmlChar *source = xmlGetProp(n, (const xmlChar *) "source");
+	gboolean ok = source && !xmlStrcmp(source, (const xmlChar *) "mdns");
+	if (!ok)
+		g_set_error(error, ITNI_ERROR, ITNI_ERROR_INVALID_ARGUMENT,
+			    "%s:%d: <discover>: source: expected mdns, not '%s'", name, n->line,
+			    source ? (const char *) source : "");
+	xmlFree(source);
+	if (!ok)
+		return FALSE;
+	r->discover_mdns = TRUE;
+	g_autoptr(GPtrArray) globs = g_ptr_array_new_with_free_func(g_free);
+	for (xmlNodePtr c = n->children; c && ok; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		xmlChar *iqn = xmlStrcmp(c->name, (const xmlChar *) "match") ? NULL
+									       : xmlGetProp(c, (const xmlChar *) "iqn");
+		ok = iqn && *iqn;
+		if (ok)
+			g_ptr_array_add(globs, g_strdup((const char *) iqn));
+		else
+			g_set_error(error, ITNI_ERROR, ITNI_ERROR_INVALID_ARGUMENT,
+				    "%s:%d: expected <match iqn=\"GLOB\"/> in <discover>", name, c->line);
+		xmlFree(iqn);
+	}
+	if (ok && globs->len) {
+		g_ptr_array_add(globs, NULL);
+		r->discover_match = (char **) g_ptr_array_steal(globs, NULL);
+	}
+	return ok;
+}
+
 /* The walk gives precise messages for what it knows; the schema then
  * catches anything else (it is the contract, data/initiator.rng). */
 static gboolean walk(ItndRecords *r, xmlDoc *doc, const char *name, GError **error)
@@ -222,9 +262,14 @@ static gboolean walk(ItndRecords *r, xmlDoc *doc, const char *name, GError **err
 	for (xmlNodePtr n = root->children; n; n = n->next) {
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
+		if (!xmlStrcmp(n->name, (const xmlChar *) "discover")) {
+			if (!walk_discover(r, n, name, error))
+				return FALSE;
+			continue;
+		}
 		if (xmlStrcmp(n->name, (const xmlChar *) "node")) {
-			g_set_error(error, ITNI_ERROR, ITNI_ERROR_INVALID_ARGUMENT, "%s:%d: expected <node>, not <%s>",
-				    name, n->line, n->name);
+			g_set_error(error, ITNI_ERROR, ITNI_ERROR_INVALID_ARGUMENT,
+				    "%s:%d: expected <node> or <discover>, not <%s>", name, n->line, n->name);
 			return FALSE;
 		}
 		if (!walk_node(r, n, name, error))
@@ -283,6 +328,7 @@ void itnd_records_free(ItndRecords *r)
 	g_ptr_array_free(r->records, TRUE);
 	g_free(r->path);
 	g_free(r->initiator_name);
+	g_strfreev(r->discover_match);
 	g_free(r);
 }
 
@@ -294,6 +340,15 @@ gboolean itnd_records_save(ItndRecords *r, GError **error)
 	g_autofree char *iname = r->initiator_name ? g_markup_printf_escaped(" name=\"%s\"", r->initiator_name)
 						   : g_strdup("");
 	g_string_append_printf(s, "<initiator%s>\n", iname);
+	if (r->discover_mdns) {
+		g_string_append(s, r->discover_match ? "  <discover source=\"mdns\">\n" : "  <discover source=\"mdns\"/>\n");
+		for (char **g = r->discover_match; g && *g; g++) {
+			g_autofree char *m = g_markup_printf_escaped("    <match iqn=\"%s\"/>\n", *g);
+			g_string_append(s, m);
+		}
+		if (r->discover_match)
+			g_string_append(s, "  </discover>\n");
+	}
 	for (guint i = 0; i < r->records->len; i++) {
 		ItndRecord *rec = r->records->pdata[i];
 		g_autofree char *line = g_markup_printf_escaped(

@@ -1,6 +1,7 @@
 /* Node records of itn-initiatord: the file initiator.xml (-c FILE), one
  * <node> per target with its portal, CHAP secrets file, connections per
- * session, sessions per target and auto-connect.  The file is the desired
+ * session, sessions per target and auto-connect, and whether to find
+ * targets over mDNS (<discover>).  The file is the desired
  * state: edits through the control API are written back atomically; a
  * discovery adds records for new targets and never changes what a user set
  * on an existing one. */
@@ -19,6 +20,8 @@ typedef struct {
 typedef struct {
 	char *path;            /* NULL: records from flags only, not saved */
 	char *initiator_name;  /* <initiator name=...>, or NULL */
+	gboolean discover_mdns; /* <discover source="mdns">: --discover mdns */
+	char **discover_match;  /* its <match iqn="GLOB"/>s, or NULL: every target */
 	GPtrArray *records;    /* ItndRecord* */
 } ItndRecords;
 

@@ -3,6 +3,7 @@
  * and the shipped example. */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "initiator/initiatord-records.h"
@@ -37,6 +38,55 @@ static void test_good(void)
 	itnd_records_free(r);
 }
 
+/* <discover source="mdns"> (--discover mdns) with its globs, and back out
+ * through save. */
+static void test_discover(void)
+{
+	static const char xml[] =
+		"<initiator>\n"
+		"  <node target=\"iqn.2024-01.org.example:a\" portal=\"192.0.2.1\"/>\n"
+		"  <discover source=\"mdns\">\n"
+		"    <match iqn=\"iqn.2024-01.org.example:*\"/>\n"
+		"    <match iqn=\"iqn.2024-02.*&amp;\"/>\n"
+		"  </discover>\n"
+		"</initiator>\n";
+	g_autoptr(GError) e = NULL;
+	ItndRecords *r = itnd_records_parse(xml, strlen(xml), "disc.xml", &e);
+	g_assert_no_error(e);
+	g_assert_true(r->discover_mdns);
+	g_assert_cmpuint(g_strv_length(r->discover_match), ==, 2);
+	g_assert_cmpstr(r->discover_match[0], ==, "iqn.2024-01.org.example:*");
+	g_assert_cmpstr(r->discover_match[1], ==, "iqn.2024-02.*&");
+	g_assert_cmpuint(r->records->len, ==, 1);
+	g_autofree char *dir = g_dir_make_tmp("itn-records-XXXXXX", &e);
+	g_assert_no_error(e);
+	r->path = g_build_filename(dir, "initiator.xml", NULL);
+	g_assert_true(itnd_records_save(r, &e));
+	g_assert_no_error(e);
+	ItndRecords *back = itnd_records_load(r->path, &e);
+	g_assert_no_error(e);
+	g_assert_true(back->discover_mdns);
+	g_assert_cmpuint(g_strv_length(back->discover_match), ==, 2);
+	g_assert_cmpstr(back->discover_match[1], ==, "iqn.2024-02.*&");
+	g_assert_cmpuint(back->records->len, ==, 1);
+	g_unlink(r->path);
+	g_rmdir(dir);
+	itnd_records_free(back);
+	itnd_records_free(r);
+
+	/* Without <match>: every target; a file without <discover>: off. */
+	static const char all[] = "<initiator><discover source=\"mdns\"/></initiator>";
+	r = itnd_records_parse(all, strlen(all), "all.xml", &e);
+	g_assert_no_error(e);
+	g_assert_true(r->discover_mdns);
+	g_assert_null(r->discover_match);
+	itnd_records_free(r);
+	r = itnd_records_parse("<initiator/>", 12, "none.xml", &e);
+	g_assert_no_error(e);
+	g_assert_false(r->discover_mdns);
+	itnd_records_free(r);
+}
+
 static void test_example(void)
 {
 	g_autofree char *path = g_build_filename(g_getenv("top_srcdir") ? g_getenv("top_srcdir") : TOP_SRCDIR,
@@ -68,7 +118,20 @@ static const struct {
 } bad[] = {
 	{ "not XML", "<initiator>\n<node\n", "bad.xml:3:", "" },
 	{ "wrong root", "\n<targetd/>\n", "bad.xml:2:", "expected <initiator>" },
-	{ "unknown element", "<initiator>\n <host/>\n</initiator>\n", "bad.xml:2:", "expected <node>, not <host>" },
+	{ "unknown element", "<initiator>\n <host/>\n</initiator>\n", "bad.xml:2:",
+	  "expected <node> or <discover>, not <host>" },
+	{ "discover source", "<initiator>\n<discover source=\"isns\"/></initiator>", "bad.xml:2:",
+	  "source: expected mdns, not 'isns'" },
+	{ "discover twice", "<initiator><discover source=\"mdns\"/>\n<discover source=\"mdns\"/></initiator>",
+	  "bad.xml:2:", "a second <discover>" },
+	{ "discover child", "<initiator><discover source=\"mdns\">\n<node/></discover></initiator>", "bad.xml:2:",
+	  "expected <match iqn=\"GLOB\"/> in <discover>" },
+	{ "empty glob", "<initiator><discover source=\"mdns\">\n\n<match iqn=\"\"/></discover></initiator>",
+	  "bad.xml:3:", "expected <match iqn=\"GLOB\"/>" },
+	/* Only the schema says a match is empty. */
+	{ "schema: match content",
+	  "<initiator>\n<discover source=\"mdns\"><match iqn=\"x*\">y</match></discover></initiator>", "bad.xml:2:",
+	  "match" },
 	{ "no target", "<initiator>\n  <node portal=\"x\"/>\n</initiator>\n", "bad.xml:2:", "needs a target" },
 	{ "no portal", "<initiator>\n<node target=\"iqn.2024-01.org.example:a\"/>\n</initiator>\n", "bad.xml:2:",
 	  "needs a portal" },
@@ -113,6 +176,7 @@ int main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/initiator/records/good", test_good);
 	g_test_add_func("/initiator/records/example", test_example);
+	g_test_add_func("/initiator/records/discover", test_discover);
 	g_test_add_func("/initiator/records/missing-file", test_missing_file);
 	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
 		g_autofree char *p = g_strdup_printf("/initiator/records/bad/%s", bad[i].what);
