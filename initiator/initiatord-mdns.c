@@ -25,7 +25,7 @@
 typedef struct {
 	char *iqn;
 	GHashTable *seen; /* announcement keys (see announcement_key) */
-	ItndNode *node;   /* in d->nodes */
+	guint node;       /* id of its node in d->nodes, or 0 */
 	guint grace;      /* source id of the pending removal, or 0 */
 } Target;
 
@@ -87,9 +87,9 @@ static gboolean expire(gpointer data)
 		 * library's timeouts even if the target is gone).  A node
 		 * the user logged out through the control API is gone
 		 * already and is not touched. */
-		if (!itnd_node_remove(x->m->d, t->node))
+		if (!itnd_node_remove_id(x->m->d, t->node))
 			g_message("mDNS: %s was logged out already", t->iqn);
-		t->node = NULL;
+		t->node = 0;
 		g_hash_table_remove(x->m->targets, x->iqn);
 	}
 	return G_SOURCE_REMOVE;
@@ -156,8 +156,8 @@ static void on_added(const IDiscMdnsEntry *e, gpointer data)
 	if (t->node)
 		return;
 	GError *err = NULL;
-	t->node = node_for(m, e, &err);
-	if (!t->node) {
+	ItndNode *node = node_for(m, e, &err);
+	if (!node) {
 		g_warning("mDNS: %s: %s", iqn, err->message);
 		g_error_free(err);
 		g_hash_table_remove(m->targets, iqn);
@@ -165,7 +165,8 @@ static void on_added(const IDiscMdnsEntry *e, gpointer data)
 	}
 	g_message("mDNS: found %s at %s:%u (tpgt %d, auth %s), logging in", iqn, e->address, e->port, e->txt.tpgt,
 		  idisc_mdns_auth_name(e->txt.auth));
-	itnd_node_add(m->d, t->node);
+	t->node = node->id;
+	itnd_node_add(m->d, node);
 }
 
 static void on_removed(const IDiscMdnsEntry *e, gpointer data)

@@ -10,8 +10,10 @@
 
 ItndNode *itnd_node_new(ItndDaemon *d, ItniConfig *cfg, guint sessions, gboolean auto_connect)
 {
+	static gint last_id;
 	ItndNode *n = g_new0(ItndNode, 1);
 	n->d = d;
+	n->id = (guint) g_atomic_int_add(&last_id, 1) + 1;
 	n->cfg = cfg;
 	n->sessions = MAX(sessions, 1);
 	n->auto_connect = auto_connect;
@@ -49,6 +51,21 @@ gboolean itnd_node_remove(ItndDaemon *d, ItndNode *n)
 	if (had)
 		itnd_node_free(n);
 	return had;
+}
+
+gboolean itnd_node_remove_id(ItndDaemon *d, guint id)
+{
+	ItndNode *found = NULL;
+	g_mutex_lock(&d->lock);
+	for (guint i = 0; i < d->nodes->len && !found; i++) {
+		ItndNode *n = g_ptr_array_index(d->nodes, i);
+		if (n->id == id)
+			found = g_ptr_array_steal_index(d->nodes, i);
+	}
+	g_mutex_unlock(&d->lock);
+	if (found)
+		itnd_node_free(found);
+	return found != NULL;
 }
 
 /* Publish every direct-access LUN of the session (SPC-4 peripheral device

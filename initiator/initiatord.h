@@ -24,6 +24,8 @@ typedef struct {
  * initiator.xml). */
 typedef struct {
 	ItndDaemon *d;
+	guint id;                /* unique for the daemon's life: a pointer
+				  * could be reused by a later node */
 	ItniConfig *cfg;
 	guint sessions;          /* sessions per target (distinct ISIDs) */
 	gboolean auto_connect;
@@ -49,6 +51,9 @@ void itnd_node_add(ItndDaemon *d, ItndNode *n);
  * FALSE (and nothing done) if n is no longer there (the control API's
  * Logout already took it). */
 gboolean itnd_node_remove(ItndDaemon *d, ItndNode *n);
+/* The same for the node with this id: what holds on to a node it does not
+ * own (mDNS discovery) keeps its id, not its address. */
+gboolean itnd_node_remove_id(ItndDaemon *d, guint id);
 /* Log in (retrying with backoff in a thread) and publish the LUNs. */
 void itnd_node_start(ItndNode *n);
 /* Unpublish, log out, free. */
