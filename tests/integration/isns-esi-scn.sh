@@ -18,15 +18,6 @@ P=$(free_port)
 TP=$(free_port)
 printf 'SourceName = %s\nServerAddress = 127.0.0.1:%s\nSecurity = 0\n' $CTL $P > "$ITN_TMP/ctl.conf"
 
-# wait_log NAME PATTERN SECONDS
-wait_log() {
-	_i=0
-	while [ $_i -lt $(($3 * 10)) ]; do
-		grep -q "$2" "$ITN_TMP/$1.log" 2> /dev/null && return 0
-		sleep 0.1; _i=$((_i + 1))
-	done
-	return 1
-}
 nodes() { isnsadm -c "$ITN_TMP/ctl.conf" --list nodes 2>&1; }
 
 plan 9

@@ -18,15 +18,6 @@ spawn srv "$ISNSD_BIN" -f --listen 127.0.0.1:$P --db "$ITN_TMP/db" --control-nod
 	--esi-misses 2 --default-dd
 wait_port "$P" 10 || bail "itn-isnsd did not start"
 
-# wait_log NAME PATTERN SECONDS
-wait_log() {
-	_i=0
-	while [ $_i -lt $(($3 * 10)) ]; do
-		grep -q "$2" "$ITN_TMP/$1.log" 2> /dev/null && return 0
-		sleep 0.1; _i=$((_i + 1))
-	done
-	return 1
-}
 listed() { "$ITNCTL" isns --server 127.0.0.1:$P --source $CTL list nodes 2>&1 | grep -q "$TGT_IQN"; }
 
 # SCN bits: object added 8 + object removed 16.

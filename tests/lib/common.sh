@@ -79,6 +79,19 @@ tgtd_ready() {
 
 # wait_file PATH [SECONDS]: wait until PATH exists (a FUSE-exported LUN, a
 # log); returns non-zero if it did not appear in time.
+# wait_log NAME TEXT [SECONDS]: until TEXT (a grep pattern) is in the log of
+# the process spawned as NAME ($ITN_TMP/NAME.log); on timeout the log is shown
+# as TAP comments.
+wait_log() {
+	_i=0; _max=$(( ${3:-10} * 10 ))
+	while [ $_i -lt $_max ]; do
+		grep -q "$2" "$ITN_TMP/$1.log" 2> /dev/null && return 0
+		sleep 0.1; _i=$((_i + 1))
+	done
+	sed 's/^/# /' "$ITN_TMP/$1.log" 2> /dev/null
+	return 1
+}
+
 wait_file() {
 	_i=0; _max=$(( ${2:-10} * 10 ))
 	while [ ! -e "$1" ] && [ $_i -lt $_max ]; do sleep 0.1; _i=$((_i + 1)); done

@@ -5,24 +5,13 @@
 # the private /run gives each the compile-time paths of dbus and avahi.
 #
 # Source after tests/lib/common.sh, then call mdns_netns_create.  It sets
-# nsa_pid, nsb_pid, BUS and the helpers in_a, in_b, wait_log, start_bus,
+# nsa_pid, nsb_pid, BUS and the helpers in_a, in_b, start_bus,
 # start_avahi.  Everything it makes goes at exit.
 
 BUS=unix:path=/run/dbus/system_bus_socket
 
 in_a() { nsenter -t "$nsa_pid" -n -m "$@"; }
 in_b() { nsenter -t "$nsb_pid" -n -m "$@"; }
-
-# wait_log NAME TEXT [SECONDS]: until TEXT is in NAME's log.
-wait_log() {
-	_i=0; _max=$(( ${3:-10} * 10 ))
-	while [ $_i -lt $_max ]; do
-		grep -q "$2" "$ITN_TMP/$1.log" 2> /dev/null && return 0
-		sleep 0.1; _i=$((_i + 1))
-	done
-	sed 's/^/# /' "$ITN_TMP/$1.log"
-	return 1
-}
 
 # start_bus a|b PID: a dbus-daemon in that host, waited for.
 start_bus() {
